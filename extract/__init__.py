@@ -1,0 +1,53 @@
+"""extract: validated, source-grounded Meetings, Agreements, Quotes and Commitments from news."""
+
+from extract._version import __version__
+from extract.api import aextract_article, extract_article, extract_many
+from extract.errors import (
+    BackendError,
+    ConfigError,
+    ExtractError,
+    ExtractionError,
+    InputError,
+    ReplayMissError,
+    SchemaError,
+)
+from extract.models import (
+    Agreement,
+    ArticleExtraction,
+    Commitment,
+    ExtractionResult,
+    GoldenDocument,
+    Meeting,
+    Quote,
+    Rejected,
+    Usage,
+)
+from extract.run_manifest import RunManifest
+from extract.schemas import validation_errors
+from extract.settings import Settings
+
+__all__ = [
+    "Agreement",
+    "ArticleExtraction",
+    "BackendError",
+    "Commitment",
+    "ConfigError",
+    "ExtractError",
+    "ExtractionError",
+    "ExtractionResult",
+    "GoldenDocument",
+    "InputError",
+    "Meeting",
+    "Quote",
+    "Rejected",
+    "ReplayMissError",
+    "RunManifest",
+    "SchemaError",
+    "Settings",
+    "Usage",
+    "__version__",
+    "aextract_article",
+    "extract_article",
+    "extract_many",
+    "validation_errors",
+]

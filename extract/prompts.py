@@ -1,0 +1,46 @@
+"""Prompt text and its version; a change to any prompt must bump ``PROMPT_VERSION``.
+
+The fixed instructions come first and the article last, so a server that caches prompt
+prefixes (llama.cpp) reads the instructions once per run. In instructor's JSON-schema mode the
+model does not see field descriptions: every rule it needs is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+PROMPT_VERSION = "single-1"
+
+SINGLE_SYSTEM = """\
+You extract facts from one news article into JSON. The article may be in any language.
+
+language: the ISO 639-1 code of the article's language ("fr", "en", "de", ...).
+
+meetings: each meeting between two or more named people, held or planned (not a speech, not a
+dinner). participants: the people's full names. date: YYYY-MM-DD only when the article gives
+the day, else null. location: the place or null. status: "held" or "planned". topics: short
+English phrases. evidence: one short sentence copied from the article.
+
+agreements: each distinct signed or planned agreement reported as news. title: a short English
+title. parties: countries or organisations in English ("United States", "Japan"). signatories:
+people who signed. subject: what it covers, in English. signed_date: YYYY-MM-DD or null.
+location or null. status: "signed", "planned" or "negotiating". evidence: a sentence copied
+from the article.
+
+quotes: words inside quotation marks (« », “ ”, " ") that the article attributes to a named
+person. text: the exact words between the marks, copied character for character in the
+article's language, never translated, shortened or reworded; without the marks. speaker: the
+person's full name. Skip excerpts of documents and headlines.
+
+commitments: a concrete promise or announced intention of an actor (not a past fact). actor:
+who commits. action: what, in English. amount: quantity as text ("250 cherry trees", "2% of
+GDP") or null. deadline: date or short text or null. evidence: a sentence copied from the
+article.
+
+Use null or an empty list when the article says nothing. Never invent names, dates or words."""
+
+
+def article_message(text: str, published: dt.date | None) -> str:
+    """The user turn: publication date, then the article between markers."""
+    when = published.isoformat() if published else "unknown"
+    return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"

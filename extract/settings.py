@@ -1,0 +1,125 @@
+"""Configuration: explicit values over environment variables over defaults.
+
+The CLI loads ``.env`` into the environment first (it is the only place that does); the library
+reads the environment only when asked (``Settings.from_env``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from extract.errors import ConfigError
+
+MODES = ("json_schema", "tools", "json", "md_json")
+LOCAL_BASE_URL = "http://127.0.0.1:8080/v1"
+LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+# field name -> environment variable
+ENV = {
+    "api_key": "OPENAI_API_KEY",
+    "base_url": "OPENAI_BASE_URL",
+    "model": "EXTRACT_MODEL",
+    "mode": "EXTRACT_MODE",
+    "strategy": "EXTRACT_STRATEGY",
+    "max_reasks": "EXTRACT_MAX_REASKS",
+    "max_retries": "EXTRACT_MAX_RETRIES",
+    "timeout": "EXTRACT_TIMEOUT",
+    "max_tokens": "EXTRACT_MAX_TOKENS",
+    "temperature": "EXTRACT_TEMPERATURE",
+    "concurrency": "EXTRACT_CONCURRENCY",
+    "recordings": "EXTRACT_RECORDINGS",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides how articles are extracted.
+
+    Attributes:
+        api_key: Key for the endpoint; optional for local servers. Never logged or recorded.
+        base_url: Any OpenAI-compatible endpoint (OpenAI, llama.cpp server, Ollama, vLLM).
+        model: Model name sent to the endpoint.
+        mode: Instructor mode: ``json_schema`` (default), ``tools``, ``json`` or ``md_json``.
+        strategy: How the model is asked (see ``extract.strategies``).
+        max_reasks: Validation re-asks after the first answer (grounding failures included).
+        max_retries: Transport retries on 429, 5xx, timeouts and connection errors.
+        timeout: Seconds for one HTTP request.
+        max_tokens: Completion token cap per call.
+        temperature: Sampling temperature (0 for reproducible recordings).
+        concurrency: Articles in flight at once.
+        recordings: Folder of recorded responses.
+        cassette: ``None`` (live), ``"record"`` or ``"replay"``.
+        retry_wait_max: Cap in seconds for one backoff or Retry-After wait.
+    """
+
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str = LOCAL_BASE_URL
+    model: str = LOCAL_MODEL
+    mode: str = "json_schema"
+    strategy: str = "single"
+    max_reasks: int = 1
+    max_retries: int = 4
+    timeout: float = 600.0
+    max_tokens: int = 2048
+    temperature: float = 0.0
+    concurrency: int = 1
+    recordings: Path = Path("recordings")
+    cassette: Literal["record", "replay"] | None = None
+    retry_wait_max: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"unknown mode {self.mode!r}: choose one of {', '.join(MODES)}")
+        for name in ("max_reasks", "max_retries", "max_tokens", "concurrency"):
+            if int(getattr(self, name)) < (1 if name in ("max_tokens", "concurrency") else 0):
+                raise ConfigError(f"{name} must be a positive integer, not {getattr(self, name)}")
+        if self.timeout <= 0:
+            raise ConfigError(f"timeout must be positive, not {self.timeout}")
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from environment variables (see ``.env.example``), then ``overrides``."""
+        env = dict(os.environ if env is None else env)
+        types = {f.name: f.type for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, var in ENV.items():
+            raw = env.get(var, "").strip()
+            if not raw:
+                continue
+            kind = str(types[name])
+            try:
+                if "int" in kind:
+                    values[name] = int(raw)
+                elif "float" in kind:
+                    values[name] = float(raw)
+                elif "Path" in kind:
+                    values[name] = Path(raw)
+                else:
+                    values[name] = raw
+            except ValueError:
+                raise ConfigError(f"{var}={raw!r} is not a valid {kind}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def secrets(self) -> list[str]:
+        """Values that must never be written anywhere."""
+        return [self.api_key] if self.api_key else []
+
+    @property
+    def public_base_url(self) -> str:
+        """``base_url`` without any credentials embedded in it."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.base_url)
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

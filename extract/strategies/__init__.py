@@ -1,0 +1,24 @@
+"""How the LLM is asked. A strategy turns one article into draft records; the pipeline grounds them.
+
+Add a strategy by implementing ``Strategy`` and registering it in ``STRATEGIES``.
+"""
+
+from __future__ import annotations
+
+from extract.errors import ConfigError
+from extract.strategies.base import Drafts, Strategy
+from extract.strategies.single import SingleCall
+
+STRATEGIES: dict[str, type[Strategy]] = {"single": SingleCall}
+
+__all__ = ["STRATEGIES", "Drafts", "Strategy", "get_strategy"]
+
+
+def get_strategy(name: str) -> Strategy:
+    """A strategy by name, or ConfigError naming the choices."""
+    try:
+        return STRATEGIES[name]()
+    except KeyError:
+        raise ConfigError(
+            f"unknown strategy {name!r}: choose one of {', '.join(sorted(STRATEGIES))}"
+        ) from None
