@@ -1,8 +1,8 @@
 """The library surface: thin functions over one pipeline (httpx style).
 
-    >>> from extract import extract_article, Settings
-    >>> result = extract_article(text, article_id="a1", settings=Settings.from_env())
-    >>> [q.text for q in result.extraction.quotes]
+>>> from extract import extract_article, Settings
+>>> result = extract_article(text, article_id="a1", settings=Settings.from_env())
+>>> [q.text for q in result.extraction.quotes]
 """
 
 from __future__ import annotations

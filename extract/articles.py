@@ -36,7 +36,9 @@ def article_id_for(path: Path) -> str:
 def check_text(text: str, *, where: str = "article") -> None:
     """Refuse text no extraction can use (empty, whitespace, too long)."""
     if not text.strip():
-        raise InputError("empty article (no text)" if not text else "article is only whitespace", path=where)
+        raise InputError(
+            "empty article (no text)" if not text else "article is only whitespace", path=where
+        )
     if len(text) > MAX_CHARS:
         raise InputError(
             f"article has {len(text):,} characters, over the {MAX_CHARS:,} limit: split it first",
@@ -83,7 +85,9 @@ def collect(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+            files = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES
+            )
             if not files:
                 raise InputError(f"no {'/'.join(ARTICLE_SUFFIXES)} files in this folder", path=path)
             found.extend(files)

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from extract.grounding import find_span, locate_evidence
 from extract.models import (
@@ -24,7 +24,12 @@ from extract.models import (
 )
 from extract.names import canonical
 
-_MODELS = {"meetings": Meeting, "agreements": Agreement, "quotes": Quote, "commitments": Commitment}
+_MODELS: dict[str, type[BaseModel]] = {
+    "meetings": Meeting,
+    "agreements": Agreement,
+    "quotes": Quote,
+    "commitments": Commitment,
+}
 
 
 def _date(value: Any) -> dt.date | None:

@@ -214,8 +214,11 @@ def _is_transport(exc: BaseException) -> bool:
 
 
 def _backend_error(exc: BaseException) -> BackendError:
-    if isinstance(exc, BackendError):
-        return exc
+    seen: BaseException | None = exc
+    while seen is not None:  # the SDK wraps transport exceptions (a replay miss among them)
+        if isinstance(seen, BackendError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
     status = getattr(exc, "status_code", None)
     if isinstance(exc, openai.APITimeoutError):
         return BackendError("the endpoint timed out after retries", status=status)

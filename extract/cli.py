@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -18,6 +19,7 @@ from dotenv import load_dotenv
 
 from extract._version import __version__
 from extract.errors import ConfigError, ExtractError, InputError, SchemaError
+from extract.eval_cli import eval_command
 from extract.pipeline import BatchEvent, run_batch
 from extract.run_manifest import RunManifest
 from extract.schemas import stale_schemas, validation_errors, write_schemas
@@ -36,16 +38,36 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default=Path("out"), show_default=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("--replay", "cassette", flag_value="replay", help="Answer from recordings; no network.")
-@click.option("--record", "cassette", flag_value="record", help="Call the endpoint live and save every response.")
-@click.option("--recordings", type=click.Path(path_type=Path), help="Recordings folder [default: recordings/].")
+@click.option(
+    "--out",
+    "out_dir",
+    default=Path("out"),
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder.",
+)
+@click.option(
+    "--replay", "cassette", flag_value="replay", help="Answer from recordings; no network."
+)
+@click.option(
+    "--record",
+    "cassette",
+    flag_value="record",
+    help="Call the endpoint live and save every response.",
+)
+@click.option(
+    "--recordings",
+    type=click.Path(path_type=Path),
+    help="Recordings folder [default: recordings/].",
+)
 @click.option("--model", help="Model name [env EXTRACT_MODEL].")
 @click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
 @click.option("--mode", type=click.Choice(MODES), help="Instructor mode [default: json_schema].")
 @click.option("--strategy", help="How the model is asked [default: single].")
 @click.option("--concurrency", type=click.IntRange(1, 256), help="Articles in flight [default: 1].")
-@click.option("--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1].")
+@click.option(
+    "--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1]."
+)
 @click.option("--force", is_flag=True, help="Redo articles already done with the same inputs.")
 def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options: Any) -> None:
     """Extract records from article files or folders into OUT/<article_id>.json."""
@@ -70,7 +92,9 @@ def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options:
         bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
         bar.__enter__()
     try:
-        manifest = asyncio.run(run_batch(list(paths), out_dir, settings, force=force, on_event=event))
+        manifest = asyncio.run(
+            run_batch(list(paths), out_dir, settings, force=force, on_event=event)
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -89,7 +113,10 @@ def summary(manifest: RunManifest, out_dir: Path) -> str:
         )
         if a.error:
             lines.append(f"  └ {a.error}")
-    counts = {s: sum(a.status == s for a in manifest.articles.values()) for s in ("ok", "skipped", "failed")}
+    counts = {
+        s: sum(a.status == s for a in manifest.articles.values())
+        for s in ("ok", "skipped", "failed")
+    }
     tokens = sum(a.usage.total_tokens for a in manifest.articles.values())
     lines.append(
         f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed; "
@@ -119,21 +146,32 @@ def validate(paths: tuple[Path, ...]) -> None:
             errors = [f"not valid JSON: {exc}" if isinstance(exc, ValueError) else str(exc)]
         if errors:
             bad += 1
-            click.echo(f"{file}: {errors[0]}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""), err=True)
+            click.echo(
+                f"{file}: {errors[0]}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
+                err=True,
+            )
     click.echo(f"{len(files) - bad} valid, {bad} invalid")
     if bad or not files:
         sys.exit(1)
 
 
 @cli.command()
-@click.option("--dir", "directory", default=Path("schemas"), show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--dir",
+    "directory",
+    default=Path("schemas"),
+    show_default=True,
+    type=click.Path(path_type=Path),
+)
 @click.option("--check", is_flag=True, help="Fail when the files differ from the models.")
 def schemas(directory: Path, check: bool) -> None:
     """Write the JSON Schemas of the documents to schemas/ (or check them)."""
     if check:
         stale = stale_schemas(directory)
         if stale:
-            raise SchemaError(f"stale schemas: {', '.join(stale)}; run `extract schemas`", path=directory)
+            raise SchemaError(
+                f"stale schemas: {', '.join(stale)}; run `extract schemas`", path=directory
+            )
         click.echo(f"schemas in {directory}/ are up to date")
         return
     for path in write_schemas(directory):
@@ -151,9 +189,13 @@ def local_server(port: int, threads: int, ctx: int) -> None:
     sys.exit(run_server(port=port, threads=threads, ctx=ctx))
 
 
+cli.add_command(eval_command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI, turning every error into one line and an exit code."""
     load_dotenv(Path.cwd() / ".env", override=False)
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops like Ctrl-C: finished work stays
     try:
         cli.main(args=argv, prog_name="extract", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -170,8 +212,14 @@ def main(argv: list[str] | None = None) -> None:
     except ExtractError as exc:
         _fail(exc, 1)
     except KeyboardInterrupt:
-        click.echo("extract: interrupted; finished documents are complete, rerun to resume", err=True)
+        click.echo(
+            "extract: interrupted; finished documents are complete, rerun to resume", err=True
+        )
         sys.exit(130)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _fail(exc: BaseException, code: int) -> None:

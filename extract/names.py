@@ -13,9 +13,8 @@ TITLES = frozenset(
 )
 _UPPER = "A-ZÀ-ÖØ-ÞŒ"
 _LOWER = "a-zß-öø-ÿœ"
-_FULL_NAME = re.compile(
-    rf"\b[{_UPPER}][{_LOWER}]+(?:[-‑][{_UPPER}][{_LOWER}]+)?(?:[ \u00a0\u202f][{_UPPER}][{_LOWER}]+(?:[-‑][{_UPPER}][{_LOWER}]+)?){{1,2}}\b"
-)
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-‑][{_UPPER}][{_LOWER}]+)?"
+_FULL_NAME = re.compile(rf"\b{_WORD}(?:[ \u00a0\u202f]{_WORD}){{1,2}}\b")
 
 
 def strip_accents(text: str) -> str:

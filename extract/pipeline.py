@@ -24,7 +24,6 @@ from extract.models import (
     SCHEMA_VERSION,
     Backend,
     ExtractionResult,
-    Rejected,
     Source,
     Timings,
     Usage,
@@ -160,7 +159,9 @@ async def run_batch(
     for path in files:
         article_id = article_id_for(path)
         if article_id in seen:
-            error = InputError(f"duplicate article id {article_id!r} (also {seen[article_id]})", path=path)
+            error = InputError(
+                f"duplicate article id {article_id!r} (also {seen[article_id]})", path=path
+            )
             await finish(f"{article_id}@{len(jobs)}", _status_for_failure(path, error))
             continue
         seen[article_id] = path
@@ -182,20 +183,32 @@ async def run_batch(
                     if same_inputs(previous, article, settings):
                         await finish(
                             article_id,
-                            ArticleStatus(status="skipped", path=str(path), sha256=article.sha256,
-                                          output=target.name),
+                            ArticleStatus(
+                                status="skipped",
+                                path=str(path),
+                                sha256=article.sha256,
+                                output=target.name,
+                            ),
                         )
                         return
                 result = await extract_one(article, settings, llm)
                 write_atomic(target, result.model_dump_json(indent=2) + "\n")
-                records = sum(len(getattr(result.extraction, k)) for k in
-                              ("meetings", "agreements", "quotes", "commitments"))
+                records = sum(
+                    len(getattr(result.extraction, k))
+                    for k in ("meetings", "agreements", "quotes", "commitments")
+                )
                 await finish(
                     article_id,
-                    ArticleStatus(status="ok", path=str(path), sha256=article.sha256,
-                                  output=target.name, usage=result.usage,
-                                  seconds=result.timings.seconds, rejected=len(result.rejected),
-                                  records=records),
+                    ArticleStatus(
+                        status="ok",
+                        path=str(path),
+                        sha256=article.sha256,
+                        output=target.name,
+                        usage=result.usage,
+                        seconds=result.timings.seconds,
+                        rejected=len(result.rejected),
+                        records=records,
+                    ),
                 )
             except ExtractError as exc:
                 await finish(article_id, _status_for_failure(path, exc))

@@ -8,7 +8,7 @@ The Pydantic models are the source; ``extract schemas`` writes the files and
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ def stale_schemas(directory: Path) -> list[str]:
     return stale
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema_of(kind), format_checker=FormatChecker())
 
@@ -86,7 +86,9 @@ def validation_errors(document: Any, kind: str | None = None) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
 
 
-def check_document(document: Any, kind: str | None = None, *, path: Path | str | None = None) -> None:
+def check_document(
+    document: Any, kind: str | None = None, *, path: Path | str | None = None
+) -> None:
     """Raise SchemaError with the first violations when ``document`` is invalid."""
     errors = validation_errors(document, kind)
     if errors:

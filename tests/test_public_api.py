@@ -18,7 +18,9 @@ def test_all_is_sorted_and_complete() -> None:
 
 
 def test_every_error_derives_from_one_root() -> None:
-    classes = [c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, Exception)]
+    classes = [
+        c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, Exception)
+    ]
     assert len(classes) >= 6
     assert all(issubclass(c, extract.ExtractError) for c in classes)
 
@@ -26,7 +28,9 @@ def test_every_error_derives_from_one_root() -> None:
 def test_functions_take_keyword_only_options() -> None:
     for fn in (extract.extract_article, extract.aextract_article):
         params = inspect.signature(fn).parameters
-        assert [p for p in params if params[p].kind is not inspect.Parameter.KEYWORD_ONLY] == ["text"]
+        assert [p for p in params if params[p].kind is not inspect.Parameter.KEYWORD_ONLY] == [
+            "text"
+        ]
     assert inspect.iscoroutinefunction(extract.aextract_article)
 
 

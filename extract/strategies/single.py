@@ -109,7 +109,9 @@ class SingleCall:
         try:
             last = SingleAnswer.model_validate_json(answer.raw)
         except ValidationError as exc:
-            raise ExtractionError(f"last answer does not fit the schema: {exc.errors()[0]['msg']}") from None
+            raise ExtractionError(
+                f"last answer does not fit the schema: {exc.errors()[0]['msg']}"
+            ) from None
         return _drafts(last)
 
 

@@ -1,0 +1,94 @@
+"""The golden files: schema-valid, grounded character for character, one per seed, no duplicates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract.models import RECORD_TYPES, GoldenDocument
+from extract.schemas import validation_errors
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLDEN = ROOT / "golden"
+
+SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+GOLDEN_FILES = sorted(GOLDEN.glob("*.json"))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _article(article_id: str) -> str:
+    return (SEEDS / f"{article_id}.txt").read_text(encoding="utf-8")
+
+
+def test_there_are_seeds_and_golden_files() -> None:
+    assert SEED_IDS, "no seed articles found"
+    assert GOLDEN_FILES, "no golden files found"
+
+
+@pytest.mark.parametrize("article_id", SEED_IDS)
+def test_every_seed_has_a_golden_file(article_id: str) -> None:
+    assert (GOLDEN / f"{article_id}.json").is_file()
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_golden_file_names_a_seed(path: Path) -> None:
+    document = _load(path)
+    assert document["article_id"] == path.stem
+    assert (SEEDS / f"{path.stem}.txt").is_file()
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_golden_file_is_schema_valid(path: Path) -> None:
+    document = _load(path)
+    assert validation_errors(document, "golden") == []
+    GoldenDocument.model_validate(document)
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_every_span_is_the_evidence(path: Path) -> None:
+    document = _load(path)
+    article = _article(document["article_id"])
+    for kind in RECORD_TYPES:
+        for n, record in enumerate(document.get(kind, [])):
+            start, end = record["span"]
+            assert 0 <= start < end <= len(article), f"{kind}[{n}] span out of range"
+            assert article[start:end] == record["evidence"], f"{kind}[{n}] evidence != article span"
+            if kind == "quotes":
+                assert record["text"] == record["evidence"], f"quotes[{n}] text != evidence"
+                assert article[start:end] == record["text"], f"quotes[{n}] text != article span"
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_quotes_exclude_their_marks(path: Path) -> None:
+    document = _load(path)
+    for n, quote in enumerate(document.get("quotes", [])):
+        text = quote["text"]
+        assert text == text.strip(), f"quotes[{n}] has surrounding whitespace"
+        assert text[0] not in '«»"“”' and text[-1] not in '«»"“”', f"quotes[{n}] keeps its marks"
+
+
+def _identity(kind: str, record: dict[str, Any]) -> str:
+    """What makes two records of one type the same: a quote is its speaker and place; any other
+    record is its fields, wherever its evidence sits."""
+    if kind == "quotes":
+        key: dict[str, Any] = {"speaker": record["speaker"], "span": record["span"]}
+    else:
+        key = {k: v for k, v in record.items() if k not in ("evidence", "span")}
+    return json.dumps(key, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_no_duplicate_records(path: Path) -> None:
+    document = _load(path)
+    for kind in RECORD_TYPES:
+        seen = [_identity(kind, r) for r in document.get(kind, [])]
+        duplicates = {r for r in seen if seen.count(r) > 1}
+        assert not duplicates, f"duplicate {kind}: {sorted(duplicates)}"
