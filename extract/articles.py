@@ -76,8 +76,15 @@ def load_article(path: Path, *, published: dt.date | None = None) -> Article:
     return Article(article_id_for(path), text, path, published)
 
 
+def _is_article(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES
+
+
 def collect(paths: list[Path]) -> list[Path]:
     """Article files from files and folders (folders: ``*.txt``/``*.md``, sorted, not recursive).
+
+    In a folder, other files and sub-folders are left out (``ignored`` counts them); a file
+    named explicitly is always taken.
 
     Raises:
         InputError: a path does not exist, or a folder holds no article file.
@@ -85,9 +92,7 @@ def collect(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES
-            )
+            files = sorted(p for p in path.iterdir() if _is_article(p))
             if not files:
                 raise InputError(f"no {'/'.join(ARTICLE_SUFFIXES)} files in this folder", path=path)
             found.extend(files)
@@ -96,3 +101,9 @@ def collect(paths: list[Path]) -> list[Path]:
         else:
             raise InputError("no such file or directory", path=path)
     return found
+
+
+def ignored(paths: list[Path]) -> dict[Path, int]:
+    """Per folder among ``paths``, how many entries ``collect`` leaves out (when any)."""
+    counts = {p: sum(not _is_article(e) for e in p.iterdir()) for p in paths if p.is_dir()}
+    return {folder: n for folder, n in counts.items() if n}

@@ -7,7 +7,9 @@ SDK's own retries are off. Validation re-asks are instructor's, bounded by ``max
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -28,7 +30,7 @@ from tenacity import (
 )
 
 from extract.errors import BackendError, ConfigError, ExtractionError, ReplayMissError
-from extract.recording import MeterTransport, RecordTransport, ReplayTransport
+from extract.recording import MeterTransport, RecordTransport, ReplayTransport, scrub
 from extract.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
@@ -130,6 +132,11 @@ def build_transport(
     )
 
 
+validation_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "extract_validation_context", default=None
+)
+
+
 @dataclass
 class Answer:
     """A validated response, or (``value is None``) the raw JSON of the last failed attempt."""
@@ -183,13 +190,15 @@ class LLM:
             ExtractionError: the answer was cut (token cap) or empty.
         """
         s = self.settings
+        # The validators read the article from a ContextVar: passing ``context=`` to instructor
+        # would render every message as a Jinja template ("{{ … }}" in an article would run).
+        token = validation_context.set(context)
         try:
             value = await self._client.chat.completions.create(
                 model=s.model,
                 messages=messages,  # type: ignore[arg-type]
                 response_model=response_model,
                 max_retries=s.max_reasks,
-                context=context,
                 temperature=s.temperature,
                 max_tokens=max_tokens or s.max_tokens,
                 seed=0,
@@ -197,42 +206,98 @@ class LLM:
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc
             if _is_transport(cause):
-                raise _backend_error(cause) from cause
-            return Answer(None, _completion_text(exc.last_completion), _first_line(cause))
+                raise self._backend_error(cause) from cause
+            reason = scrub(_unusable(exc), s.secrets)
+            return Answer(None, _completion_text(exc.last_completion), reason)
         except IncompleteOutputException as exc:
             raise ExtractionError(
                 f"answer cut at the token cap ({max_tokens or s.max_tokens}); raise "
                 "EXTRACT_MAX_TOKENS or use a staged strategy"
             ) from exc
         except (openai.OpenAIError, ReplayMissError) as exc:
-            raise _backend_error(exc) from exc
+            raise self._backend_error(exc) from exc
+        finally:
+            validation_context.reset(token)
         return Answer(value, None, None)
+
+    def _backend_error(self, exc: BaseException) -> BackendError:
+        """One line for a failed request, the API key scrubbed from whatever it quotes."""
+        seen: BaseException | None = exc
+        while seen is not None:  # the SDK wraps transport exceptions (a replay miss among them)
+            if isinstance(seen, BackendError):
+                return seen
+            seen = seen.__cause__ or seen.__context__
+        s = self.settings
+        status = getattr(exc, "status_code", None)
+        if isinstance(exc, openai.APITimeoutError):
+            message = (
+                f"the endpoint timed out ({s.timeout:g} s per request, {s.max_retries + 1} "
+                "attempts); raise EXTRACT_TIMEOUT for a slow server"
+            )
+        elif isinstance(exc, openai.APIConnectionError):
+            root = _root_cause(exc)
+            if isinstance(root, httpx2.ConnectError):
+                message = f"cannot reach the endpoint: {_first_line(root)}"
+            else:
+                message = f"the connection to the endpoint failed: {_first_line(root)}"
+        elif isinstance(exc, openai.AuthenticationError):
+            message = "the endpoint refused the API key (HTTP 401)"
+        elif isinstance(exc, openai.APIStatusError):
+            message = f"HTTP {status}: {_status_message(exc)}"
+        else:
+            message = _first_line(exc)
+        return BackendError(scrub(message, s.secrets), status=status)
 
 
 def _is_transport(exc: BaseException) -> bool:
     return isinstance(exc, (openai.APIError, ReplayMissError, httpx2.HTTPError))
 
 
-def _backend_error(exc: BaseException) -> BackendError:
-    seen: BaseException | None = exc
-    while seen is not None:  # the SDK wraps transport exceptions (a replay miss among them)
-        if isinstance(seen, BackendError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    status = getattr(exc, "status_code", None)
-    if isinstance(exc, openai.APITimeoutError):
-        return BackendError("the endpoint timed out after retries", status=status)
-    if isinstance(exc, openai.APIConnectionError):
-        return BackendError(f"cannot reach the endpoint: {_first_line(exc)}", status=status)
-    if isinstance(exc, openai.AuthenticationError):
-        return BackendError("the endpoint refused the API key (HTTP 401)", status=status)
-    label = f"HTTP {status}: " if status else ""
-    return BackendError(f"{label}{_first_line(exc)}", status=status)
+def _root_cause(exc: BaseException) -> BaseException:
+    while (inner := exc.__cause__ or exc.__context__) is not None:
+        exc = inner
+    return exc
 
 
-def _first_line(exc: BaseException) -> str:
+def _status_message(exc: openai.APIStatusError) -> str:
+    """The ``error.message`` of an error body when there is one, else the SDK's text."""
+    body: Any = exc.body
+    if isinstance(body, dict):
+        body = body.get("error", body)
+    if isinstance(body, dict):
+        body = body.get("message")
+    return _first_line(body if isinstance(body, str) and body.strip() else exc)
+
+
+def _first_line(exc: BaseException | str) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:300]
+
+
+def _unusable(exc: InstructorRetryException) -> str:
+    """Why the last answer could not be used once re-asks ran out, in one line."""
+    cause = exc.__cause__ or exc
+    completion = exc.last_completion
+    if isinstance(completion, str):  # the SDK hands back a body it cannot parse as JSON
+        return f"the endpoint's response is not JSON: {completion.strip()[:80]!r}"
+    if isinstance(cause, json.JSONDecodeError):
+        return f"the endpoint's response is not JSON ({cause.msg} at character {cause.pos})"
+    choices = getattr(completion, "choices", None)
+    if completion is not None and not choices:
+        return "the endpoint's response has no choices (empty `choices` list)"
+    if choices:
+        choice = choices[0]
+        if refusal := getattr(choice.message, "refusal", None):
+            return f"the model refused: {_first_line(str(refusal))}"
+        if not choice.message.content and not getattr(choice.message, "tool_calls", None):
+            return f"the model's answer is empty (finish_reason {choice.finish_reason!r})"
+    if isinstance(cause, ValidationError):
+        first = cause.errors()[0]
+        if first["type"] == "json_invalid":
+            return f"the answer is not JSON: {first['msg']}"
+        where = ".".join(map(str, first["loc"])) or "(root)"
+        return f"the answer does not fit the schema: {where}: {first['msg']}"
+    return _first_line(cause)
 
 
 def _completion_text(completion: Any) -> str | None:

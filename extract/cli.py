@@ -1,31 +1,39 @@
 """The ``extract`` command line. The only module that reads ``.env``.
 
-Exit codes: 0 all good, 1 some articles (or documents) failed, 2 usage or configuration error.
-Errors are one line on stderr; ``--debug`` shows the traceback too.
+Exit codes: 0 all good, 1 some articles (or documents) failed or the run's budget stopped it,
+2 usage or configuration error, 130 interrupted (Ctrl-C or SIGTERM; finished documents stay and
+a rerun resumes). Errors are one line on stderr; ``--debug`` shows the traceback too, with the
+API key scrubbed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
 import traceback
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from dotenv import load_dotenv
 
 from extract._version import __version__
+from extract.articles import collect, ignored
 from extract.errors import ConfigError, ExtractError, InputError, SchemaError
 from extract.eval_cli import eval_command
 from extract.pipeline import BatchEvent, run_batch
+from extract.recording import scrub
 from extract.run_manifest import RunManifest
 from extract.schemas import stale_schemas, validation_errors, write_schemas
 from extract.settings import MODES, Settings
 
 DEBUG = {"on": False}
+SECRETS: list[str] = []  # scrubbed from everything printed, tracebacks included
+T = TypeVar("T")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,13 +76,29 @@ def cli(debug: bool) -> None:
 @click.option(
     "--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1]."
 )
+@click.option(
+    "--max-requests",
+    type=click.IntRange(min=1),
+    help="Start no new article after N HTTP requests in this run [env EXTRACT_MAX_REQUESTS].",
+)
+@click.option(
+    "--token-budget",
+    type=click.IntRange(min=1),
+    help="Start no new article after N tokens in this run [env EXTRACT_TOKEN_BUDGET].",
+)
 @click.option("--force", is_flag=True, help="Redo articles already done with the same inputs.")
 def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options: Any) -> None:
     """Extract records from article files or folders into OUT/<article_id>.json."""
     force = options.pop("force")
     settings = Settings.from_env(cassette=cassette, **options)
+    SECRETS.extend(settings.secrets)
+    for folder, count in ignored(list(paths)).items():
+        click.echo(
+            f"extract: note: {folder}: left out {count} entr{'y' if count == 1 else 'ies'} "
+            "that are not .txt/.md files (sub-folders are not searched)",
+            err=True,
+        )
     show_bar = sys.stderr.isatty()
-    total = len(paths)
 
     def event(e: BatchEvent) -> None:
         if bar is not None:
@@ -83,24 +107,56 @@ def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options:
             click.echo(f"failed  {e.article_id}: {e.error}", err=True)
         else:
             click.echo(f"{e.status:<7} {e.article_id}", err=True)
+        if DEBUG["on"] and e.exception is not None:
+            _print_traceback(e.exception)
 
     bar = None
     if show_bar:
-        from extract.articles import collect
-
-        total = len(collect(list(paths)))
-        bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+        bar = click.progressbar(
+            length=len(collect(list(paths))), label="extracting", file=sys.stderr
+        )
         bar.__enter__()
     try:
-        manifest = asyncio.run(
-            run_batch(list(paths), out_dir, settings, force=force, on_event=event)
-        )
+        work = run_batch(list(paths), out_dir, settings, force=force, on_event=event)
+        manifest = asyncio.run(_cancel_on_sigterm(work))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        click.echo(_interrupted(out_dir), err=True)
+        sys.exit(130)
     finally:
+        signal.signal(signal.SIGTERM, _interrupt)
         if bar is not None:
             bar.__exit__(None, None, None)
     click.echo(summary(manifest, out_dir))
-    if any(a.status == "failed" for a in manifest.articles.values()):
+    if any(a.status in ("failed", "pending") for a in manifest.articles.values()):
         sys.exit(1)
+
+
+async def _cancel_on_sigterm(work: Coroutine[Any, Any, T]) -> T:
+    """Await ``work``; SIGTERM cancels it as Ctrl-C does, so its cleanup (the manifest) runs."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        return await work
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+def _interrupted(out_dir: Path) -> str:
+    """The one line printed on Ctrl-C or SIGTERM: what is done, and how to resume."""
+    counts = ""
+    try:
+        manifest = RunManifest.model_validate_json((out_dir / "manifest.json").read_bytes())
+        states = [a.status for a in manifest.articles.values()]
+        done = states.count("ok") + states.count("skipped")
+        counts = f"{done} done, {states.count('pending')} pending "
+    except (OSError, ValueError):
+        pass
+    return (
+        f"extract: interrupted: {counts}(see {out_dir}/manifest.json); finished documents are "
+        "complete, rerun the same command to resume"
+    )
 
 
 def summary(manifest: RunManifest, out_dir: Path) -> str:
@@ -111,17 +167,17 @@ def summary(manifest: RunManifest, out_dir: Path) -> str:
             f"{article_id[:28]:<28} {a.status:<8} {a.records:>7} {a.rejected:>8} "
             f"{a.usage.total_tokens:>7} {a.seconds:>7.1f}"
         )
-        if a.error:
+        if a.error and a.status != "pending":
             lines.append(f"  └ {a.error}")
-    counts = {
-        s: sum(a.status == s for a in manifest.articles.values())
-        for s in ("ok", "skipped", "failed")
-    }
+    states = [a.status for a in manifest.articles.values()]
     tokens = sum(a.usage.total_tokens for a in manifest.articles.values())
+    pending = f", {states.count('pending')} pending" if "pending" in states else ""
     lines.append(
-        f"{counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed; "
-        f"{tokens} tokens; documents and manifest.json in {out_dir}/"
+        f"{states.count('ok')} ok, {states.count('skipped')} skipped, {states.count('failed')} "
+        f"failed{pending}; {tokens} tokens; documents and manifest.json in {out_dir}/"
     )
+    if manifest.run.stopped:
+        lines.append(f"stopped early, {manifest.run.stopped}: rerun to do the pending articles")
     return "\n".join(lines)
 
 
@@ -195,6 +251,7 @@ cli.add_command(eval_command)
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI, turning every error into one line and an exit code."""
     load_dotenv(Path.cwd() / ".env", override=False)
+    SECRETS[:] = [key for key in (os.environ.get("OPENAI_API_KEY"),) if key]
     signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops like Ctrl-C: finished work stays
     try:
         cli.main(args=argv, prog_name="extract", standalone_mode=False)
@@ -211,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(exc, 2)
     except ExtractError as exc:
         _fail(exc, 1)
+    except OSError as exc:  # the output folder cannot be written (disk full, read-only)
+        _fail(exc, 1)
     except KeyboardInterrupt:
         click.echo(
             "extract: interrupted; finished documents are complete, rerun to resume", err=True
@@ -222,8 +281,12 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _print_traceback(exc: BaseException) -> None:
+    click.echo(scrub("".join(traceback.format_exception(exc)), SECRETS), err=True, nl=False)
+
+
 def _fail(exc: BaseException, code: int) -> None:
     if DEBUG["on"]:
-        traceback.print_exception(exc)
-    click.echo(f"extract: error: {exc}", err=True)
+        _print_traceback(exc)
+    click.echo(f"extract: error: {scrub(str(exc), SECRETS)}", err=True)
     sys.exit(code)

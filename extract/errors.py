@@ -5,6 +5,7 @@
     ExtractError
     ├── ConfigError          bad settings, unknown mode/strategy, missing endpoint
     ├── InputError           an article that cannot be read (missing, empty, binary, not UTF-8)
+    ├── OutputError          a document that cannot be written (disk full, not a file)
     ├── BackendError         the LLM call failed after bounded retries (status, attempts)
     │   └── ReplayMissError  --replay met a request that was never recorded
     ├── ExtractionError      the model's answer could not be parsed into records
@@ -26,6 +27,14 @@ class ConfigError(ExtractError):
 
 class InputError(ExtractError):
     """An input file cannot be used as an article."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class OutputError(ExtractError):
+    """A document cannot be written to the output folder."""
 
     def __init__(self, message: str, *, path: Path | str | None = None) -> None:
         self.path = str(path) if path is not None else None

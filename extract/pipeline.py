@@ -2,7 +2,9 @@
 
 ``extract_one`` is the unit (async). ``run_batch`` drives many articles concurrently (bounded),
 writes each document atomically as soon as it is done, keeps ``manifest.json`` current after
-every article, skips articles already done with the same inputs, and goes on past failures.
+every article, skips articles already done with the same inputs, goes on past failures, stops
+starting articles once the run's budget is spent, and on Ctrl-C/SIGTERM writes the manifest
+before the cancellation propagates: a rerun does only what is left.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from extract._version import __version__
 from extract.articles import Article, article_id_for, check_text, collect, load_article
 from extract.assemble import assemble
 from extract.backend import LLM
-from extract.errors import ExtractError, InputError
+from extract.errors import ExtractError, InputError, OutputError
 from extract.models import (
     SCHEMA_VERSION,
     Backend,
@@ -28,22 +30,27 @@ from extract.models import (
     Timings,
     Usage,
 )
-from extract.recording import Meter, current_meter, write_atomic
+from extract.recording import Meter, current_meter, remove_stale_temps, scrub, write_atomic
 from extract.run_manifest import ArticleStatus, RunInfo, RunManifest
 from extract.schemas import check_document
 from extract.settings import Settings
 from extract.strategies import get_strategy
 
 
-async def extract_one(article: Article, settings: Settings, llm: LLM) -> ExtractionResult:
+async def extract_one(
+    article: Article, settings: Settings, llm: LLM, *, meter: Meter | None = None
+) -> ExtractionResult:
     """Extract, ground and validate one article.
+
+    ``meter`` (optional) receives the tokens and requests of every attempt, also when the
+    article fails; the result's ``usage`` reports the same figures.
 
     Raises:
         ExtractError: the article cannot be extracted (backend, answer or schema failure).
     """
     check_text(article.text, where=str(article.path or article.article_id))
     strategy = get_strategy(settings.strategy)
-    meter = Meter()
+    meter = meter if meter is not None else Meter()
     token = current_meter.set(meter)
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
@@ -70,13 +77,7 @@ async def extract_one(article: Article, settings: Settings, llm: LLM) -> Extract
         ),
         extract_version=__version__,
         prompt_version=strategy.prompt_version,
-        usage=Usage(
-            prompt_tokens=meter.prompt_tokens,
-            completion_tokens=meter.completion_tokens,
-            total_tokens=meter.total_tokens,
-            requests=meter.requests,
-            calls=meter.calls,
-        ),
+        usage=_usage(meter),
         attempts=meter.calls,
         timings=Timings(started=started, seconds=round(time.perf_counter() - clock, 3)),
         extraction=extraction,
@@ -106,15 +107,47 @@ def same_inputs(previous: dict[str, object], article: Article, settings: Setting
 
 @dataclass
 class BatchEvent:
-    """One finished article, for progress display."""
+    """One finished article, for progress display (``exception``: for ``--debug`` tracebacks)."""
 
     article_id: str
     status: str
     error: str | None = None
+    exception: BaseException | None = None
 
 
-def _status_for_failure(path: Path | None, error: BaseException) -> ArticleStatus:
-    return ArticleStatus(status="failed", path=str(path) if path else None, error=str(error))
+def budget_reason(settings: Settings, requests: int, tokens: int) -> str | None:
+    """Why no new article may start, or None while the run's budget allows it."""
+    if settings.max_requests is not None and requests >= settings.max_requests:
+        return (
+            f"budget reached: {requests} of {settings.max_requests} requests "
+            "(--max-requests / EXTRACT_MAX_REQUESTS)"
+        )
+    if settings.token_budget is not None and tokens >= settings.token_budget:
+        return (
+            f"budget reached: {tokens} of {settings.token_budget} tokens "
+            "(--token-budget / EXTRACT_TOKEN_BUDGET)"
+        )
+    return None
+
+
+def _usage(meter: Meter) -> Usage:
+    return Usage(
+        prompt_tokens=meter.prompt_tokens,
+        completion_tokens=meter.completion_tokens,
+        total_tokens=meter.total_tokens,
+        requests=meter.requests,
+        calls=meter.calls,
+    )
+
+
+def _done_before(target: Path, article: Article, settings: Settings) -> bool:
+    if not target.is_file():
+        return False
+    try:
+        previous = json.loads(target.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return False
+    return isinstance(previous, dict) and same_inputs(previous, article, settings)
 
 
 async def run_batch(
@@ -128,11 +161,18 @@ async def run_batch(
 ) -> RunManifest:
     """Extract every article under ``paths`` into ``out_dir``; returns the final manifest.
 
+    Every document and ``manifest.json`` are written atomically, the manifest after each article.
+    An article that fails is marked ``failed`` with a one-line reason and the run goes on. Once
+    the run's budget (``settings.max_requests``, ``settings.token_budget``) is spent, articles
+    not yet started are marked ``pending``. On cancellation (Ctrl-C, SIGTERM) articles in flight
+    are dropped, marked ``pending``, the manifest is written, and the cancellation propagates.
+
     Raises:
         InputError: a named path does not exist (nothing is started).
     """
     files = collect(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)  # left by a run that was killed mid-write
     manifest = RunManifest(
         run=RunInfo(
             extract_version=__version__,
@@ -145,26 +185,43 @@ async def run_batch(
         )
     )
     manifest_path = out_dir / "manifest.json"
-    lock = asyncio.Lock()
+    meters: list[Meter] = []  # one per article started: the run's spending so far
 
-    async def finish(article_id: str, status: ArticleStatus) -> None:
-        async with lock:
-            manifest.articles[article_id] = status
-            write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
+    def save() -> None:
+        write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
+
+    def finish(article_id: str, status: ArticleStatus, exc: BaseException | None = None) -> None:
+        # Synchronous on purpose: a document and its manifest entry are written with no await in
+        # between, so a cancellation cannot leave one without the other.
+        manifest.articles[article_id] = status
+        save()
         if on_event:
-            on_event(BatchEvent(article_id, status.status, status.error))
+            on_event(BatchEvent(article_id, status.status, status.error, exc))
 
+    def failed(path: Path, error: BaseException | str, meter: Meter | None = None) -> ArticleStatus:
+        return ArticleStatus(
+            status="failed",
+            path=str(path),
+            error=scrub(str(error), settings.secrets),
+            usage=_usage(meter or Meter()),
+        )
+
+    order: list[str] = []
     seen: dict[str, Path] = {}
     jobs: list[tuple[str, Path]] = []
     for path in files:
         article_id = article_id_for(path)
         if article_id in seen:
+            key = f"{article_id}@{path}"
+            order.append(key)
             error = InputError(
-                f"duplicate article id {article_id!r} (also {seen[article_id]})", path=path
+                f"duplicate article id {article_id!r} (also {seen[article_id]}): rename one",
+                path=path,
             )
-            await finish(f"{article_id}@{len(jobs)}", _status_for_failure(path, error))
+            finish(key, failed(path, error), error)
             continue
         seen[article_id] = path
+        order.append(article_id)
         jobs.append((article_id, path))
 
     llm = LLM(settings, transport=transport)  # type: ignore[arg-type]
@@ -172,51 +229,67 @@ async def run_batch(
 
     async def one(article_id: str, path: Path) -> None:
         async with limit:
+            meter = Meter()
             try:
                 article = load_article(path)
                 target = out_dir / f"{article_id}.json"
-                if not force and target.is_file():
-                    try:
-                        previous = json.loads(target.read_text(encoding="utf-8"))
-                    except ValueError:
-                        previous = {}
-                    if same_inputs(previous, article, settings):
-                        await finish(
-                            article_id,
-                            ArticleStatus(
-                                status="skipped",
-                                path=str(path),
-                                sha256=article.sha256,
-                                output=target.name,
-                            ),
-                        )
-                        return
-                result = await extract_one(article, settings, llm)
-                write_atomic(target, result.model_dump_json(indent=2) + "\n")
+                if not force and _done_before(target, article, settings):
+                    status = ArticleStatus(
+                        status="skipped", path=str(path), sha256=article.sha256, output=target.name
+                    )
+                    finish(article_id, status)
+                    return
+                spent = (sum(m.requests for m in meters), sum(m.total_tokens for m in meters))
+                if reason := budget_reason(settings, *spent):
+                    manifest.run.stopped = reason
+                    status = ArticleStatus(
+                        status="pending", path=str(path), sha256=article.sha256, error=reason
+                    )
+                    finish(article_id, status)
+                    return
+                meters.append(meter)
+                result = await extract_one(article, settings, llm, meter=meter)
+                try:
+                    write_atomic(target, result.model_dump_json(indent=2) + "\n")
+                except OSError as exc:
+                    raise OutputError(f"cannot write: {exc.strerror}", path=target) from exc
                 records = sum(
                     len(getattr(result.extraction, k))
                     for k in ("meetings", "agreements", "quotes", "commitments")
                 )
-                await finish(
-                    article_id,
-                    ArticleStatus(
-                        status="ok",
-                        path=str(path),
-                        sha256=article.sha256,
-                        output=target.name,
-                        usage=result.usage,
-                        seconds=result.timings.seconds,
-                        rejected=len(result.rejected),
-                        records=records,
-                    ),
+                status = ArticleStatus(
+                    status="ok",
+                    path=str(path),
+                    sha256=article.sha256,
+                    output=target.name,
+                    usage=result.usage,
+                    seconds=result.timings.seconds,
+                    rejected=len(result.rejected),
+                    records=records,
                 )
+                finish(article_id, status)
             except ExtractError as exc:
-                await finish(article_id, _status_for_failure(path, exc))
+                finish(article_id, failed(path, exc, meter), exc)
+            except Exception as exc:  # a bug must not sink the run: recorded, shown by --debug
+                reason = f"internal error: {type(exc).__name__}: {exc}; rerun with --debug"
+                finish(article_id, failed(path, reason.splitlines()[0], meter), exc)
 
     try:
         await asyncio.gather(*(one(a, p) for a, p in jobs))
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        manifest.run.stopped = "interrupted"
+        raise
+    except BaseException as exc:
+        manifest.run.stopped = scrub(f"stopped by {type(exc).__name__}: {exc}", settings.secrets)
+        raise
     finally:
-        await llm.aclose()
+        for article_id, path in jobs:  # in flight or not started when the run stopped
+            if article_id not in manifest.articles:
+                manifest.articles[article_id] = ArticleStatus(
+                    status="pending", path=str(path), error=f"{manifest.run.stopped}: rerun"
+                )
+        manifest.articles = {key: manifest.articles[key] for key in order}
         manifest.run.finished = dt.datetime.now(dt.UTC)
-        write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
+        save()  # before any await: a second Ctrl-C cannot lose it
+        await llm.aclose()
     return manifest

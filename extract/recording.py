@@ -49,17 +49,35 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
+TEMP_SUFFIX = ".tmp"
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half a file."""
+    """Write ``text`` to ``path`` through a temporary file and a rename: never half a file.
+
+    The data reaches the disk (fsync) before the rename, so after a crash or power cut ``path``
+    holds the old or the new text, whole. A kill can leave a ``.<name>.*.tmp`` file behind;
+    ``remove_stale_temps`` clears them.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temps(directory: Path) -> int:
+    """Delete the temporary files a killed ``write_atomic`` left in ``directory``; their count."""
+    stale = list(directory.glob(f".*.json.*{TEMP_SUFFIX}"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
 
 
 class RecordTransport(httpx2.AsyncBaseTransport):

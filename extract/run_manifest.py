@@ -11,9 +11,16 @@ from extract.models import Usage
 
 
 class ArticleStatus(BaseModel):
+    """One article of a run.
+
+    ``ok``: done now; ``skipped``: already done with the same inputs; ``failed``: ``error``
+    says why; ``pending``: not done in this run (budget reached, or interrupted), the next run
+    does it.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["ok", "failed", "skipped"]
+    status: Literal["ok", "failed", "skipped", "pending"]
     path: str | None
     sha256: str | None = None
     output: str | None = None
@@ -35,6 +42,10 @@ class RunInfo(BaseModel):
     mode: str
     strategy: str
     replay: bool
+    stopped: str | None = Field(
+        default=None,
+        description="Why the run stopped before trying every article (budget, interrupt).",
+    )
 
 
 class RunManifest(BaseModel):

@@ -31,6 +31,9 @@ ENV = {
     "temperature": "EXTRACT_TEMPERATURE",
     "concurrency": "EXTRACT_CONCURRENCY",
     "recordings": "EXTRACT_RECORDINGS",
+    "retry_wait_max": "EXTRACT_RETRY_WAIT_MAX",
+    "max_requests": "EXTRACT_MAX_REQUESTS",
+    "token_budget": "EXTRACT_TOKEN_BUDGET",
 }
 
 
@@ -43,7 +46,9 @@ class Settings:
         base_url: Any OpenAI-compatible endpoint (OpenAI, llama.cpp server, Ollama, vLLM).
         model: Model name sent to the endpoint.
         mode: Instructor mode: ``json_schema`` (default), ``tools``, ``json`` or ``md_json``.
-        strategy: How the model is asked (see ``extract.strategies``).
+        strategy: How the model is asked (see ``extract.strategies``). ``auto`` (default)
+            resolves when the settings are built: ``staged`` for a server on this machine
+            (small local models), ``single`` for a remote endpoint (strong hosted models).
         max_reasks: Validation re-asks after the first answer (grounding failures included).
         max_retries: Transport retries on 429, 5xx, timeouts and connection errors.
         timeout: Seconds for one HTTP request.
@@ -53,13 +58,17 @@ class Settings:
         recordings: Folder of recorded responses.
         cassette: ``None`` (live), ``"record"`` or ``"replay"``.
         retry_wait_max: Cap in seconds for one backoff or Retry-After wait.
+        max_requests: Per-run budget of HTTP requests (retries included); ``None``: no limit.
+            Checked before each article starts: articles in flight finish.
+        token_budget: Per-run budget of tokens (prompt + completion, every attempt); ``None``:
+            no limit. Checked like ``max_requests``.
     """
 
     api_key: str | None = field(default=None, repr=False)
     base_url: str = LOCAL_BASE_URL
     model: str = LOCAL_MODEL
     mode: str = "json_schema"
-    strategy: str = "single"
+    strategy: str = "auto"
     max_reasks: int = 1
     max_retries: int = 4
     timeout: float = 600.0
@@ -69,8 +78,12 @@ class Settings:
     recordings: Path = Path("recordings")
     cassette: Literal["record", "replay"] | None = None
     retry_wait_max: float = 60.0
+    max_requests: int | None = None
+    token_budget: int | None = None
 
     def __post_init__(self) -> None:
+        if self.strategy == "auto":
+            object.__setattr__(self, "strategy", "staged" if self.is_local else "single")
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}: choose one of {', '.join(MODES)}")
         for name in ("max_reasks", "max_retries", "max_tokens", "concurrency"):
@@ -78,6 +91,12 @@ class Settings:
                 raise ConfigError(f"{name} must be a positive integer, not {getattr(self, name)}")
         if self.timeout <= 0:
             raise ConfigError(f"timeout must be positive, not {self.timeout}")
+        if self.retry_wait_max < 0:
+            raise ConfigError(f"retry_wait_max must be 0 or more, not {self.retry_wait_max}")
+        for name in ("max_requests", "token_budget"):
+            value = getattr(self, name)
+            if value is not None and int(value) < 1:
+                raise ConfigError(f"{name} must be a positive integer, not {value}")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -89,7 +108,7 @@ class Settings:
             raw = env.get(var, "").strip()
             if not raw:
                 continue
-            kind = str(types[name])
+            kind = str(types[name]).removesuffix(" | None")
             try:
                 if "int" in kind:
                     values[name] = int(raw)
@@ -109,9 +128,20 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @property
+    def is_local(self) -> bool:
+        """True when the endpoint is on this machine (loopback or localhost)."""
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.base_url).hostname or ""
+        return host in ("localhost", "::1") or host.startswith("127.")
+
+    @property
     def secrets(self) -> list[str]:
-        """Values that must never be written anywhere."""
-        return [self.api_key] if self.api_key else []
+        """Values that must never be written anywhere: the key, a password in ``base_url``."""
+        from urllib.parse import urlsplit
+
+        found = [self.api_key, urlsplit(self.base_url).password]
+        return [s for s in found if s]
 
     @property
     def public_base_url(self) -> str:

@@ -116,3 +116,15 @@ def test_evidence_is_mapped_to_a_span(settings: Settings) -> None:
     (record,) = result.extraction.commitments
     assert TEXT[record.span[0] : record.span[1]] == record.evidence
     assert record.evidence.startswith("Mme Takaichi a annoncé")
+
+
+def test_article_text_is_never_rendered_as_a_template(settings: Settings) -> None:
+    # instructor renders messages as Jinja when given a validation context; ours goes by a
+    # ContextVar, so "{{ … }}" and "{% … %}" in an article reach the model untouched
+    text = TEXT + " Le code {{ article }} et {% if x %} restent du texte."
+    script = Scripted([completion(answer(quotes=[BAD_QUOTE])), completion(answer())])
+    result = run(settings, script, text)
+    for request in script.requests:
+        body = json.loads(request.content)
+        assert "{{ article }} et {% if x %}" in body["messages"][1]["content"]
+    assert result.rejected == [] and result.attempts == 2  # the re-ask still saw the article
