@@ -11,6 +11,7 @@ from extract.errors import (
     ReplayMissError,
     SchemaError,
 )
+from extract.evaluate import EvaluationReport, evaluate
 from extract.models import (
     Agreement,
     ArticleExtraction,
@@ -32,6 +33,7 @@ __all__ = [
     "BackendError",
     "Commitment",
     "ConfigError",
+    "EvaluationReport",
     "ExtractError",
     "ExtractionError",
     "ExtractionResult",
@@ -47,6 +49,7 @@ __all__ = [
     "Usage",
     "__version__",
     "aextract_article",
+    "evaluate",
     "extract_article",
     "extract_many",
     "validation_errors",

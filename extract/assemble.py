@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extract.candidates import inside_quotation
 from extract.grounding import find_span, locate_evidence
 from extract.models import (
     Agreement,
@@ -52,8 +53,11 @@ def _names(values: list[str], article: str) -> list[str]:
 
 def quote_problem(article: str, text: str) -> str | None:
     """Why ``text`` cannot be a quote of ``article`` (None when it is verbatim there)."""
-    if find_span(article, text) is None:
+    span = find_span(article, text)
+    if span is None:
         return "quote text is not in the article verbatim (copy the exact words, or drop it)"
+    if not inside_quotation(article, span):
+        return "quote text is not between quotation marks in the article (drop it)"
     return None
 
 
@@ -67,15 +71,23 @@ def evidence_problem(article: str, evidence: str) -> str | None:
 def build_record(kind: RecordType, draft: dict[str, Any], article: str, language: str) -> Any:
     """One output record from a draft; raises ValueError with the reason when it fails."""
     fields = dict(draft)
+    given = fields.pop("span", None)
+    if given is not None and not 0 <= given[0] < given[1] <= len(article):
+        given = None
     if kind == "quotes":
-        span = find_span(article, str(fields.get("text", "")))
+        text = str(fields.get("text", ""))
+        span = given if given and article[given[0] : given[1]] == text else find_span(article, text)
         if span is None:
             raise ValueError("quote text not found verbatim in the article")
+        if not inside_quotation(article, span):
+            raise ValueError("quote text is not between quotation marks in the article")
         fields["text"] = fields["evidence"] = article[span[0] : span[1]]
         fields["speaker"] = canonical(str(fields.get("speaker", "")), article)
         fields.setdefault("language", language)
     else:
-        located = locate_evidence(article, str(fields.get("evidence", "")))
+        evidence = str(fields.get("evidence", ""))
+        exact = given and article[given[0] : given[1]] == evidence
+        located = given if exact else locate_evidence(article, evidence)
         if located is None:
             raise ValueError("evidence not found in the article")
         span = located
@@ -101,7 +113,7 @@ def _identity(record: Any) -> str:
 
 
 def assemble(
-    drafts: dict[RecordType, list[dict[str, Any]]], article: str, language: str
+    drafts: dict[str, list[dict[str, Any]]], article: str, language: str
 ) -> tuple[ArticleExtraction, list[Rejected]]:
     """Ground every draft; identical records (all fields but evidence) are kept once."""
     kept: dict[RecordType, list[Any]] = {kind: [] for kind in _MODELS}  # type: ignore[misc]

@@ -377,8 +377,8 @@ def _score_article(
 
 
 def evaluate(
-    run: Path | Mapping[str, ExtractionResult],
-    golden: Path | Mapping[str, GoldenDocument],
+    run: str | Path | Mapping[str, ExtractionResult],
+    golden: str | Path | Mapping[str, GoldenDocument],
     *,
     threshold: float = 0.5,
 ) -> EvaluationReport:
@@ -400,8 +400,8 @@ def evaluate(
     """
     if not 0.0 < threshold <= 1.0:
         raise ConfigError(f"threshold must be in (0, 1], not {threshold}")
-    results = load_run(run) if isinstance(run, Path) else dict(run)
-    goldens = load_golden(golden) if isinstance(golden, Path) else dict(golden)
+    results = load_run(Path(run)) if isinstance(run, str | Path) else dict(run)
+    goldens = load_golden(Path(golden)) if isinstance(golden, str | Path) else dict(golden)
     total: Counter[str] = Counter()
     per_article: dict[str, ArticleScore] = {}
     for article_id in sorted(goldens):

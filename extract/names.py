@@ -63,3 +63,68 @@ def canonical(name: str, article: str) -> str:
             if len(parts) >= 2 and parts[-1] == surname and parts[0] not in TITLES:
                 return full
     return " ".join(words)
+
+
+# Capitalised words that start no person's name: determiners, titles, places, institutions.
+NOT_NAMES = frozenset(
+    strip_accents(word)
+    for word in "le la les l un une des du de d au aux the a an der die das ein eine en el los "
+    "las il lo "
+    "mme m mr mrs ms dr président présidente premier première ministre secrétaire président "
+    "état états etat etats unis united states japon japan chine china corée korea sud nord "
+    "trésor commerce maison capitole parti logo getty images epoch times photo erfahren sie "
+    "chinas einfluss transparenz exclusif usa asie asia pacifique pacific".split()
+)
+_TITLED = re.compile(rf"\b(?:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)[ \u00a0\u202f]({_WORD})")
+
+
+def persons(article: str) -> list[str]:
+    """People the article names, full names first (most frequent first), for speaker enums.
+
+    A heuristic pre-filter, not a judgement: leading words that start no name ("État Marco
+    Rubio") are cut, and titled surnames with no full name in the article ("M. Dupont") are kept
+    as the surname.
+    """
+    out: list[str] = []
+    for name in full_names(article):
+        words = name.replace("\u00a0", " ").replace("\u202f", " ").split(" ")
+        while words and name_key(words[0]) in NOT_NAMES | TITLES:
+            words = words[1:]
+        if len(words) >= 2 and not any(name_key(w) in NOT_NAMES for w in words):
+            person = " ".join(words)
+            if person not in out:
+                out.append(person)
+    for match in _TITLED.finditer(article):
+        surname = match.group(1)
+        if not any(same_person(surname, p) for p in out) and name_key(surname) not in NOT_NAMES:
+            out.append(surname)
+    return out
+
+
+_COUNTRIES = {
+    "United States": "états-unis|etats unis|usa|us|u.s.|amérique|america|vereinigte staaten|"
+    "estados unidos|stati uniti|washington",
+    "Japan": "japon|japan|tokyo|japón|giappone",
+    "China": "chine|china|pékin|beijing",
+    "South Korea": "corée du sud|south korea|südkorea|séoul|seoul",
+    "North Korea": "corée du nord|north korea|nordkorea",
+    "Russia": "russie|russia|russland",
+    "European Union": "union européenne|ue|eu|european union|europäische union",
+    "France": "france|frankreich",
+    "Germany": "allemagne|germany|deutschland",
+    "United Kingdom": "royaume-uni|uk|united kingdom|grande-bretagne|großbritannien",
+    "Cambodia": "cambodge|cambodia",
+    "Thailand": "thaïlande|thailand",
+}
+_COUNTRY_OF = {
+    strip_accents(alias).casefold().replace("-", " "): country
+    for country, aliases in _COUNTRIES.items()
+    for alias in aliases.split("|")
+}
+
+
+def english_country(name: str) -> str:
+    """The English name of a country written in another language ("Japon" -> "Japan");
+    anything else unchanged. Multi-word aliases ("états unis") are matched whole."""
+    key = strip_accents(re.sub(r"^(les?|la|l['’]|the)\s+", "", name.strip(), flags=re.I)).casefold()
+    return _COUNTRY_OF.get(key.replace("-", " "), name.strip())

@@ -44,3 +44,53 @@ def article_message(text: str, published: dt.date | None) -> str:
     """The user turn: publication date, then the article between markers."""
     when = published.isoformat() if published else "unknown"
     return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"
+
+
+STAGED_VERSION = "staged-1"
+
+STAGED_SYSTEM = """\
+You answer questions about one news article. The article may be in any language; its sentences
+are numbered [1], [2], ... Answer in compact JSON on one line, nothing else. Use only what the article says: never invent
+names, dates or facts; use null or an empty list when the article does not say. Write titles,
+actions and topics in short English."""
+
+QUESTIONS = {
+    "speaker": (
+        "Sentence [{sentence}] contains the quoted words «{text}». Who says these words? "
+        'Answer with one name from the list, or "none" when they are not a person\'s words '
+        "(a title, a document, the writer's own phrase)."
+    ),
+    "meetings": (
+        "List the meetings between two or more named people (held or planned; not a speech, "
+        "not a dinner). For each: participants (names from the list), sentence (the number of "
+        'the sentence that reports it), status ("held" or "planned"), date (YYYY-MM-DD only '
+        "when that sentence gives the day, else null), location (city or place, or null), "
+        "topics (up to 3 short English phrases). At most 3, no repeats."
+    ),
+    "agreements": (
+        "List each distinct agreement that was signed or is planned, as reported news (not "
+        "older accords mentioned in passing). For each: title (short English), parties "
+        '(countries or organisations in English, e.g. "United States", "Japan"), signatories '
+        "(names from the list, or empty), sentence (number of the sentence that reports it), "
+        'status ("signed", "planned" or "negotiating"), signed_date (YYYY-MM-DD only when '
+        "that sentence gives the day, else null), location (or null). At most 3, no repeats."
+    ),
+    "commitments": (
+        "List concrete promises or announced intentions (future actions, not past facts). "
+        "For each: actor (a person from the list or a country), action (short English), "
+        'amount (quantity as text, e.g. "250 cherry trees", "2% of GDP", or null), deadline '
+        '(date or short text such as "by March", or null), sentence (number of the sentence '
+        "that states it). At most 4, no repeats."
+    ),
+}
+
+
+def staged_user(numbered: str, published: dt.date | None, question: str) -> str:
+    """The user turn of a staged call: the fixed numbered article first, the question last,
+    so every call about one article shares the same prompt prefix (llama.cpp prompt cache)."""
+    when = published.isoformat() if published else "unknown"
+    return f"Publication date: {when}\n\nArticle:\n{numbered}\n\nQuestion: {question}"
+
+
+def people_line(people: list[str]) -> str:
+    return "People named in the article: " + "; ".join(people) if people else ""

@@ -17,6 +17,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         base_url="http://127.0.0.1:9/v1",
         model="test-model",
+        strategy="single",
         recordings=tmp_path / "rec",
         retry_wait_max=0.0,
         max_retries=3,

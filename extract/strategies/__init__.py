@@ -5,11 +5,20 @@ Add a strategy by implementing ``Strategy`` and registering it in ``STRATEGIES``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from extract.errors import ConfigError
 from extract.strategies.base import Drafts, Strategy
 from extract.strategies.single import SingleCall
+from extract.strategies.staged import Staged
 
-STRATEGIES: dict[str, type[Strategy]] = {"single": SingleCall}
+STRATEGIES: dict[str, Callable[[], Strategy]] = {
+    "single": SingleCall,
+    "candidates": partial(Staged, name="candidates", staged=False, code=False),
+    "staged-raw": partial(Staged, name="staged-raw", staged=True, code=False),
+    "staged": Staged,
+}
 
 __all__ = ["STRATEGIES", "Drafts", "Strategy", "get_strategy"]
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from extract.backend import LLM
-from extract.models import RecordType
 
 
 @dataclass
@@ -15,7 +14,7 @@ class Drafts:
     """What a strategy proposes for one article, before grounding."""
 
     language: str
-    records: dict[RecordType, list[dict[str, Any]]]
+    records: dict[str, list[dict[str, Any]]]
 
 
 class Strategy(Protocol):

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from extract.assemble import evidence_problem, quote_problem
-from extract.backend import LLM
+from extract.backend import LLM, validation_context
 from extract.errors import ExtractionError
-from extract.models import RECORD_TYPES, RecordType
+from extract.models import RECORD_TYPES
 from extract.prompts import PROMPT_VERSION, SINGLE_SYSTEM, article_message
 from extract.strategies.base import Drafts
 
@@ -24,7 +24,7 @@ MAX_ITEMS = 12  # a cap the grammar enforces: small models otherwise loop on one
 
 
 def _article(info: ValidationInfo) -> str | None:
-    context = info.context
+    context = info.context or validation_context.get()
     return context.get("article") if isinstance(context, dict) else None
 
 
@@ -116,7 +116,7 @@ class SingleCall:
 
 
 def _drafts(answer: SingleAnswer) -> Drafts:
-    records: dict[RecordType, list[dict[str, Any]]] = {
+    records: dict[str, list[dict[str, Any]]] = {
         kind: [item.model_dump() for item in getattr(answer, kind)] for kind in RECORD_TYPES
     }
     return Drafts(language=answer.language, records=records)

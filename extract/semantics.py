@@ -1,0 +1,135 @@
+"""Code-side checks on a small model's records: what code can decide exactly, it decides.
+
+- a meeting needs two or more distinct participants;
+- a date is kept only when its evidence sentence states that day (day number and month), or a
+  weekday in the sentence resolves it against the publication date; otherwise it is null;
+- a commitment needs an intention in its sentence (future or conditional tense, "promis",
+  "d'ici", "will", "plans" ...): completed past facts are not commitments;
+- countries are named in English ("Japon" -> "Japan");
+- records that say the same thing are merged (same participants; same agreement title words;
+  same actor and action words).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from extract.grounding import fold
+from extract.names import english_country, same_person, strip_accents
+
+MONTHS = {
+    1: "janvier january januar enero gennaio",
+    2: "fevrier february februar febrero febbraio",
+    3: "mars march marz marzo",
+    4: "avril april abril aprile",
+    5: "mai may mayo maggio",
+    6: "juin june juni junio giugno",
+    7: "juillet july juli julio luglio",
+    8: "aout august agosto",
+    9: "septembre september septiembre settembre",
+    10: "octobre october oktober octubre ottobre",
+    11: "novembre november noviembre",
+    12: "decembre december dezember diciembre dicembre",
+}
+WEEKDAYS = [
+    "lundi monday montag lunes lunedi",
+    "mardi tuesday dienstag martes martedi",
+    "mercredi wednesday mittwoch miercoles mercoledi",
+    "jeudi thursday donnerstag jueves giovedi",
+    "vendredi friday freitag viernes venerdi",
+    "samedi saturday samstag sabado sabato",
+    "dimanche sunday sonntag domingo domenica",
+]
+
+
+_INTENT = re.compile(
+    r"\b\w{2,}(?:ra|ras|rons|rez|ront|rait|raient)\b|\b(?:va|vont|doit|doivent|promis|promet|"
+    r"engag\w*|prévoi\w*|prévu\w*|entend\w*|compte\w*|veut|veulent|souhait\w*|envisag\w*|"
+    r"d['’]ici|annonc\w*|will|shall|plan\w*|pledg\w*|promis\w*|commit\w*|intend\w*|aims?)\b",
+    re.IGNORECASE,
+)
+
+
+def states_intention(sentence: str) -> bool:
+    """True when the sentence carries a promise or plan (tense or wording), French or English."""
+    return _INTENT.search(sentence) is not None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", strip_accents(fold(text))))
+
+
+def supported_date(
+    value: str | None, sentence: str, published: dt.date | None, status: str
+) -> str | None:
+    """``value`` if ``sentence`` states that day; else a weekday resolved from ``published``."""
+    words = _words(sentence)
+    if value:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day and str(day.day) in words and words & set(MONTHS[day.month].split()):
+            return value
+        if day and value in sentence:
+            return value
+    if published is not None:
+        for index, names in enumerate(WEEKDAYS):
+            if words & set(names.split()):
+                delta = (index - published.weekday()) % 7
+                if status in ("held", "signed"):
+                    delta = -((published.weekday() - index) % 7)
+                return (published + dt.timedelta(days=delta)).isoformat()
+    return None
+
+
+def _same_people(a: list[str], b: list[str]) -> bool:
+    return len(a) == len(b) and all(any(same_person(x, y) for y in b) for x in a)
+
+
+def _overlap(a: str, b: str) -> float:
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / max(1, len(wa | wb))
+
+
+def refine(
+    records: dict[str, list[dict[str, Any]]], article: str, published: dt.date | None
+) -> dict[str, list[dict[str, Any]]]:
+    """Apply the checks above; returns new lists (drafts keep their evidence and span)."""
+    meetings: list[dict[str, Any]] = []
+    for m in records.get("meetings", []):
+        people: list[str] = []
+        for p in m.get("participants", []):
+            if not any(same_person(p, q) for q in people):
+                people.append(p)
+        if len(people) < 2:
+            continue
+        m = {**m, "participants": people}
+        m["date"] = supported_date(m.get("date"), m["evidence"], published, m.get("status", ""))
+        if not any(_same_people(people, k["participants"]) for k in meetings):
+            meetings.append(m)
+    agreements: list[dict[str, Any]] = []
+    for a in records.get("agreements", []):
+        a = {**a, "parties": list(dict.fromkeys(english_country(p) for p in a.get("parties", [])))}
+        a["signed_date"] = supported_date(
+            a.get("signed_date"), a["evidence"], published, a.get("status", "")
+        )
+        if not any(_overlap(a["title"], k["title"]) >= 0.6 for k in agreements):
+            agreements.append(a)
+    commitments: list[dict[str, Any]] = []
+    for c in records.get("commitments", []):
+        c = {**c, "actor": english_country(c["actor"])}
+        dup = any(
+            same_person(c["actor"], k["actor"]) and _overlap(c["action"], k["action"]) >= 0.6
+            for k in commitments
+        )
+        if not dup and c.get("action") and states_intention(c["evidence"]):
+            commitments.append(c)
+    return {
+        "meetings": meetings,
+        "agreements": agreements,
+        "quotes": records.get("quotes", []),
+        "commitments": commitments,
+    }

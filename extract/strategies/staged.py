@@ -1,0 +1,188 @@
+"""Strategies for small local models: code does what code can do exactly, the model answers
+short questions about a numbered article.
+
+- Quote candidates are found in code (verbatim by construction); the model only names the
+  speaker, from an enum of the people the article names (invalid names are impossible).
+- Evidence is a sentence number (an enum), mapped to a span by code.
+- ``staged``: one short call per candidate and one per other record type, all sharing the
+  same prompt prefix (instructions + numbered article), so llama.cpp reads it once.
+- ``candidates``: the same inputs in one call (rung b of the quality ladder).
+- With ``code=True`` (the default ``staged``) code also filters non-speech candidates, names
+  the speaker itself where an attribution pattern is unambiguous (no call), keeps a
+  date only when its sentence supports it, needs two participants per meeting, and merges
+  duplicates; ``staged-raw`` turns that off (rung c).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, create_model
+
+from extract.backend import LLM
+from extract.candidates import (
+    Candidate,
+    attributed_speaker,
+    find_candidates,
+    numbered_sentences,
+    render_numbered,
+)
+from extract.errors import ExtractionError
+from extract.language import detect_language
+from extract.names import persons
+from extract.prompts import QUESTIONS, STAGED_SYSTEM, STAGED_VERSION, people_line, staged_user
+from extract.semantics import refine
+from extract.strategies.base import Drafts
+
+NONE = "none"
+IsoDate = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _enum(values: list[Any]) -> Any:
+    return Literal.__getitem__(tuple(values))
+
+
+def _list(item: Any) -> Any:
+    return list.__class_getitem__(item)
+
+
+def _model(name: str, **fields: Any) -> type[BaseModel]:
+    model: type[BaseModel] = create_model(name, **fields)
+    return model
+
+
+def _models(people: list[str], sentence_count: int) -> dict[str, type[BaseModel]]:
+    """Answer models whose enums are this article's people and sentence numbers."""
+    person = _enum(people or [NONE])
+    sentence = _enum(list(range(1, sentence_count + 1)))
+    short = (str, Field(max_length=120))
+    meeting = _model(
+        "Meeting",
+        participants=(_list(person), Field(max_length=8)),
+        sentence=(sentence, ...),
+        status=(_enum(["held", "planned"]), ...),
+        date=(str | None, IsoDate),
+        location=(str | None, Field(default=None, max_length=60)),
+        topics=(list[str], Field(max_length=3)),
+    )
+    agreement = _model(
+        "Agreement",
+        title=short,
+        parties=(list[str], Field(max_length=6)),
+        signatories=(_list(person), Field(max_length=6)),
+        sentence=(sentence, ...),
+        status=(_enum(["signed", "planned", "negotiating"]), ...),
+        signed_date=(str | None, IsoDate),
+        location=(str | None, Field(default=None, max_length=60)),
+    )
+    commitment = _model(
+        "Commitment",
+        actor=(str, Field(max_length=60)),
+        action=short,
+        amount=(str | None, Field(default=None, max_length=60)),
+        deadline=(str | None, Field(default=None, max_length=60)),
+        sentence=(sentence, ...),
+    )
+    return {
+        "speaker": _model("Speaker", speaker=(_enum([*people, NONE]), ...)),
+        "meetings": _model("Meetings", meetings=(_list(meeting), Field(max_length=3))),
+        "agreements": _model("Agreements", agreements=(_list(agreement), Field(max_length=3))),
+        "commitments": _model("Commitments", commitments=(_list(commitment), Field(max_length=4))),
+        "meeting": meeting,
+        "agreement": agreement,
+        "commitment": commitment,
+    }
+
+
+class Staged:
+    """Candidates, sentence numbers, one short call per question on a shared prefix."""
+
+    prompt_version = STAGED_VERSION
+
+    def __init__(self, *, name: str = "staged", staged: bool = True, code: bool = True) -> None:
+        self.name = name
+        self.staged = staged
+        self.code = code
+
+    async def run(self, llm: LLM, article: str, published: dt.date | None) -> Drafts:
+        spans = numbered_sentences(article)
+        people = persons(article)
+        candidates = [
+            c for c in find_candidates(article, filter_non_speech=self.code) if c.dropped is None
+        ]
+        models = _models(people, len(spans))
+        prefix = render_numbered(article, spans) + "\n\n" + people_line(people)
+
+        async def ask(kind: str, question: str, model: type[BaseModel]) -> BaseModel:
+            messages = [
+                {"role": "system", "content": STAGED_SYSTEM},
+                {"role": "user", "content": staged_user(prefix, published, question)},
+            ]
+            answer = await llm.ask(messages, model, max_tokens=400)
+            if answer.value is None:
+                raise ExtractionError(f"{kind}: no valid answer ({answer.error})")
+            return answer.value
+
+        quotes: list[dict[str, Any]] = []
+        records: dict[str, list[dict[str, Any]]] = {}
+        if self.staged:
+            for cand in candidates:
+                known = attributed_speaker(article, cand, people) if self.code else None
+                if known is None:  # no attribution pattern in code: ask the model
+                    question = QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text)
+                    value = await ask("speaker", question, models["speaker"])
+                    known = str(value.speaker)  # type: ignore[attr-defined]
+                quotes.append(_quote(cand, known))
+            for kind in ("meetings", "agreements", "commitments"):
+                value = await ask(kind, QUESTIONS[kind], models[kind])
+                records[kind] = [item.model_dump() for item in getattr(value, kind)]
+        else:
+            value = await ask(
+                "all", _all_question(candidates), _all_model(models, people, candidates)
+            )
+            by_number = {c.number: c for c in candidates}
+            for item in value.quotes:  # type: ignore[attr-defined]
+                if item.candidate in by_number:
+                    quotes.append(_quote(by_number[item.candidate], str(item.speaker)))
+            for kind in ("meetings", "agreements", "commitments"):
+                records[kind] = [item.model_dump() for item in getattr(value, kind)]
+        records["quotes"] = [q for q in quotes if q["speaker"] != NONE]
+        for kind in ("meetings", "agreements", "commitments"):
+            for item in records[kind]:
+                number = item.pop("sentence")
+                start, end = spans[number - 1]
+                item["evidence"], item["span"] = article[start:end], (start, end)
+        if self.code:
+            records = refine(records, article, published)
+        return Drafts(language=detect_language(article), records=records)
+
+
+def _quote(candidate: Candidate, speaker: str) -> dict[str, Any]:
+    return {"speaker": speaker, "text": candidate.text, "span": candidate.span}
+
+
+def _all_question(candidates: list[Candidate]) -> str:
+    listed = "\n".join(f"Q{c.number} (sentence [{c.sentence}]): «{c.text}»" for c in candidates)
+    return (
+        "Quoted passages:\n" + (listed or "(none)") + "\n\nFor each passage that is a person's "
+        "words give candidate (its number) and speaker (a name from the list). Then "
+        + QUESTIONS["meetings"] + " Then " + QUESTIONS["agreements"] + " Then "
+        + QUESTIONS["commitments"]
+    )  # fmt: skip
+
+
+def _all_model(
+    models: dict[str, type[BaseModel]], people: list[str], candidates: list[Candidate]
+) -> type[BaseModel]:
+    numbers = [c.number for c in candidates] or [0]
+    quote = _model(
+        "QuoteCandidate", candidate=(_enum(numbers), ...), speaker=(_enum([*people, NONE]), ...)
+    )
+    return _model(
+        "All",
+        quotes=(_list(quote), Field(max_length=max(1, len(candidates)))),
+        meetings=(_list(models["meeting"]), Field(max_length=3)),
+        agreements=(_list(models["agreement"]), Field(max_length=3)),
+        commitments=(_list(models["commitment"]), Field(max_length=4)),
+    )
