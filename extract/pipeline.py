@@ -87,6 +87,9 @@ async def extract_one(
     return result
 
 
+MANIFEST_INTERVAL = 1.0  # seconds between manifest rewrites during a run
+
+
 def same_inputs(previous: dict[str, object], article: Article, settings: Settings) -> bool:
     """True when an existing document was made from the same article, model and versions."""
     try:
@@ -187,14 +190,20 @@ async def run_batch(
     manifest_path = out_dir / "manifest.json"
     meters: list[Meter] = []  # one per article started: the run's spending so far
 
+    last_save = [-MANIFEST_INTERVAL]
+
     def save() -> None:
         write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
+        last_save[0] = time.monotonic()
 
     def finish(article_id: str, status: ArticleStatus, exc: BaseException | None = None) -> None:
-        # Synchronous on purpose: a document and its manifest entry are written with no await in
-        # between, so a cancellation cannot leave one without the other.
+        # Synchronous on purpose: a document and its manifest entry are updated with no await in
+        # between, so a cancellation cannot leave one without the other. The file is rewritten
+        # at most every MANIFEST_INTERVAL seconds (rewriting it per article is O(N^2) over a
+        # run) and always when the run ends or stops; resume goes by the documents themselves.
         manifest.articles[article_id] = status
-        save()
+        if time.monotonic() - last_save[0] >= MANIFEST_INTERVAL:
+            save()
         if on_event:
             on_event(BatchEvent(article_id, status.status, status.error, exc))
 
