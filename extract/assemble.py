@@ -99,6 +99,8 @@ def build_record(kind: RecordType, draft: dict[str, Any], article: str, language
     elif kind == "agreements":
         fields["signatories"] = _names(fields.get("signatories") or [], article)
         fields["signed_date"] = _date(fields.get("signed_date"))
+    elif kind == "commitments":
+        fields["actor"] = canonical(str(fields.get("actor", "")), article)
     try:
         return _MODELS[kind].model_validate(fields)
     except ValidationError as exc:

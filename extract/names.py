@@ -90,7 +90,7 @@ def persons(article: str) -> list[str]:
         words = name.replace("\u00a0", " ").replace("\u202f", " ").split(" ")
         while words and name_key(words[0]) in NOT_NAMES | TITLES:
             words = words[1:]
-        if len(words) >= 2 and not any(name_key(w) in NOT_NAMES for w in words):
+        if len(words) >= 2 and not any(name_key(w) in NOT_NAMES | TITLES for w in words):
             person = " ".join(words)
             if person not in out:
                 out.append(person)

@@ -46,7 +46,7 @@ def article_message(text: str, published: dt.date | None) -> str:
     return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"
 
 
-STAGED_VERSION = "staged-1"
+STAGED_VERSION = "staged-2"
 
 STAGED_SYSTEM = """\
 You answer questions about one news article. The article may be in any language; its sentences
@@ -81,6 +81,14 @@ QUESTIONS = {
         'amount (quantity as text, e.g. "250 cherry trees", "2% of GDP", or null), deadline '
         '(date or short text such as "by March", or null), sentence (number of the sentence '
         "that states it). At most 4, no repeats."
+    ),
+    # rung d: code picks the sentences that state an intention; the model reads only those
+    "commitments_in": (
+        "Sentences {sentences} may state promises or plans. List the concrete promises or "
+        "announced intentions they state (future actions, not past facts). For each: sentence "
+        "(its number), actor (a person from the list, or a country in English), action (short, "
+        'in English: translate), amount (quantity as text, e.g. "250 cherry trees", "2% of '
+        'GDP", or null), deadline (e.g. "by March", or null). At most 4, no repeats.'
     ),
 }
 

@@ -5,6 +5,8 @@
   weekday in the sentence resolves it against the publication date; otherwise it is null;
 - a commitment needs an intention in its sentence (future or conditional tense, "promis",
   "d'ici", "will", "plans" ...): completed past facts are not commitments;
+- an agreement's sentence must name an agreement, and a "negotiating" status must be
+  supported by negotiation words;
 - countries are named in English ("Japon" -> "Japan");
 - records that say the same thing are merged (same participants; same agreement title words;
   same actor and action words).
@@ -48,6 +50,14 @@ _INTENT = re.compile(
     r"\b\w{2,}(?:ra|ras|rons|rez|ront|rait|raient)\b|\b(?:va|vont|doit|doivent|promis|promet|"
     r"engag\w*|prévoi\w*|prévu\w*|entend\w*|compte\w*|veut|veulent|souhait\w*|envisag\w*|"
     r"d['’]ici|annonc\w*|will|shall|plan\w*|pledg\w*|promis\w*|commit\w*|intend\w*|aims?)\b",
+    re.IGNORECASE,
+)
+
+
+_NEGOTIATION = re.compile(r"n[ée]goci|pourparler|discussion|negotiat|talks|verhandl", re.I)
+_AGREEMENT = re.compile(
+    r"accord|pacte|traité|cadre|entente|arrangement|protocole|mémorandum|agreement|deal|"
+    r"treaty|framework|pact|memorandum|abkommen|vertrag|acuerdo|tratado",
     re.IGNORECASE,
 )
 
@@ -116,7 +126,11 @@ def refine(
         a["signed_date"] = supported_date(
             a.get("signed_date"), a["evidence"], published, a.get("status", "")
         )
-        if not any(_overlap(a["title"], k["title"]) >= 0.6 for k in agreements):
+        if a.get("status") == "negotiating" and not _NEGOTIATION.search(a["evidence"]):
+            continue  # a "negotiating" status the sentence does not support
+        if not _AGREEMENT.search(a["evidence"]):
+            continue  # the sentence names no agreement
+        if not any(_overlap(a["title"], k["title"]) >= 0.5 for k in agreements):
             agreements.append(a)
     commitments: list[dict[str, Any]] = []
     for c in records.get("commitments", []):

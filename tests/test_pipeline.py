@@ -113,6 +113,7 @@ def test_evidence_is_mapped_to_a_span(settings: Settings) -> None:
         "evidence": "Mme Takaichi a annoncé que le Japon offrirait 250 cerisiers à Washington",
     }
     result = run(settings, Scripted([completion(answer(commitments=[commitment]))]))
+    assert result.rejected == []
     (record,) = result.extraction.commitments
     assert TEXT[record.span[0] : record.span[1]] == record.evidence
     assert record.evidence.startswith("Mme Takaichi a annoncé")
@@ -128,3 +129,15 @@ def test_article_text_is_never_rendered_as_a_template(settings: Settings) -> Non
         body = json.loads(request.content)
         assert "{{ article }} et {% if x %}" in body["messages"][1]["content"]
     assert result.rejected == [] and result.attempts == 2  # the re-ask still saw the article
+
+
+def test_commitment_actor_is_the_articles_full_name(settings: Settings) -> None:
+    commitment = {
+        "actor": "Mme Takaichi",
+        "action": "give 250 cherry trees",
+        "amount": None,
+        "deadline": None,
+        "evidence": "Mme Takaichi a annoncé que le Japon offrirait 250 cerisiers à Washington",
+    }
+    result = run(settings, Scripted([completion(answer(commitments=[commitment]))]))
+    assert [c.actor for c in result.extraction.commitments] == ["Sanae Takaichi"]

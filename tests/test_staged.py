@@ -82,7 +82,7 @@ def test_dates_are_kept_only_when_the_sentence_supports_them() -> None:
 
 
 def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
-    ev = {"evidence": "Une phrase.", "span": (0, 11)}
+    ev = {"evidence": "Un accord a été signé.", "span": (0, 22)}
     records = refine(
         {
             "meetings": [
@@ -93,11 +93,13 @@ def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
             "agreements": [
                 {**ev, "title": "Rare earths agreement", "status": "signed"},
                 {**ev, "title": "Rare earths agreement signed", "status": "signed"},
+                {**ev, "title": "Trade talks", "status": "negotiating"},  # no negotiation words
+                {"evidence": "Il pleut.", "span": (0, 9), "title": "Rain", "status": "signed"},
             ],
             "commitments": [],
             "quotes": [],
         },
-        "Une phrase.",
+        "Un accord a été signé.",
         None,
     )
     assert [m["participants"] for m in records["meetings"]] == [["Donald Trump", "Sanae Takaichi"]]

@@ -32,7 +32,7 @@ from extract.errors import ExtractionError
 from extract.language import detect_language
 from extract.names import persons
 from extract.prompts import QUESTIONS, STAGED_SYSTEM, STAGED_VERSION, people_line, staged_user
-from extract.semantics import refine
+from extract.semantics import refine, states_intention
 from extract.strategies.base import Drafts
 
 NONE = "none"
@@ -52,10 +52,21 @@ def _model(name: str, **fields: Any) -> type[BaseModel]:
     return model
 
 
-def _models(people: list[str], sentence_count: int) -> dict[str, type[BaseModel]]:
+def _models(
+    people: list[str], sentence_count: int, intent: list[int]
+) -> dict[str, type[BaseModel]]:
     """Answer models whose enums are this article's people and sentence numbers."""
     person = _enum(people or [NONE])
     sentence = _enum(list(range(1, sentence_count + 1)))
+    item = _model(
+        "Commitment",
+        sentence=(_enum(intent or [0]), ...),
+        actor=(str, Field(max_length=60)),
+        action=(str, Field(max_length=120)),
+        amount=(str | None, Field(default=None, max_length=60)),
+        deadline=(str | None, Field(default=None, max_length=60)),
+    )
+    commitment_in = _model("Commitments", commitments=(_list(item), Field(max_length=4)))
     short = (str, Field(max_length=120))
     meeting = _model(
         "Meeting",
@@ -85,6 +96,7 @@ def _models(people: list[str], sentence_count: int) -> dict[str, type[BaseModel]
         sentence=(sentence, ...),
     )
     return {
+        "commitment_in": commitment_in,
         "speaker": _model("Speaker", speaker=(_enum([*people, NONE]), ...)),
         "meetings": _model("Meetings", meetings=(_list(meeting), Field(max_length=3))),
         "agreements": _model("Agreements", agreements=(_list(agreement), Field(max_length=3))),
@@ -111,7 +123,8 @@ class Staged:
         candidates = [
             c for c in find_candidates(article, filter_non_speech=self.code) if c.dropped is None
         ]
-        models = _models(people, len(spans))
+        intent = [n for n, (a, b) in enumerate(spans, 1) if states_intention(article[a:b])]
+        models = _models(people, len(spans), intent)
         prefix = render_numbered(article, spans) + "\n\n" + people_line(people)
 
         async def ask(kind: str, question: str, model: type[BaseModel]) -> BaseModel:
@@ -119,7 +132,8 @@ class Staged:
                 {"role": "system", "content": STAGED_SYSTEM},
                 {"role": "user", "content": staged_user(prefix, published, question)},
             ]
-            answer = await llm.ask(messages, model, max_tokens=400)
+            # short answers are the point of staged calls; one call for everything needs more
+            answer = await llm.ask(messages, model, max_tokens=400 if self.staged else None)
             if answer.value is None:
                 raise ExtractionError(f"{kind}: no valid answer ({answer.error})")
             return answer.value
@@ -135,7 +149,15 @@ class Staged:
                     known = str(value.speaker)  # type: ignore[attr-defined]
                 quotes.append(_quote(cand, known))
             for kind in ("meetings", "agreements", "commitments"):
-                value = await ask(kind, QUESTIONS[kind], models[kind])
+                question, model = QUESTIONS[kind], models[kind]
+                if kind == "commitments" and self.code:
+                    if not intent:
+                        records[kind] = []  # no sentence states an intention: nothing to ask
+                        continue
+                    listed = ", ".join(f"[{n}]" for n in intent)
+                    question = QUESTIONS["commitments_in"].format(sentences=listed)
+                    model = models["commitment_in"]
+                value = await ask(kind, question, model)
                 records[kind] = [item.model_dump() for item in getattr(value, kind)]
         else:
             value = await ask(
