@@ -90,3 +90,13 @@ def test_schemas_check_fails_when_stale_and_passes_when_fresh(tmp_path: Path) ->
     (stale / "result.schema.json").write_text("{}")
     proc = extract("schemas", "--check", "--dir", str(stale))
     assert proc.returncode == 1 and "stale schemas: result.schema.json" in one_line_error(proc)
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    from extract.recording import write_atomic
+
+    mask = os.umask(0)
+    os.umask(mask)
+    write_atomic(tmp_path / "doc.json", "{}\n")
+    # mkstemp alone would leave 0600: documents and reports are meant to be shared
+    assert (tmp_path / "doc.json").stat().st_mode & 0o777 == 0o666 & ~mask
