@@ -9,6 +9,7 @@ and document excerpts ("indique le document", "selon le document").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extract.grounding import sentences
@@ -44,12 +45,7 @@ def inside_quotation(article: str, span: tuple[int, int]) -> bool:
     return any(m.start() < span[0] and span[1] < m.end() for m in _PAIRS.finditer(article))
 
 
-def numbered_sentences(article: str) -> list[tuple[int, int]]:
-    """Sentence spans, numbered from 1 in the order of the list."""
-    return sentences(article)
-
-
-def sentence_of(spans: list[tuple[int, int]], offset: int) -> int:
+def sentence_of(spans: Sequence[tuple[int, int]], offset: int) -> int:
     """The 1-based number of the sentence holding ``offset`` (nearest before it otherwise)."""
     number = 1
     for index, (start, _) in enumerate(spans, start=1):
@@ -60,7 +56,7 @@ def sentence_of(spans: list[tuple[int, int]], offset: int) -> int:
     return number
 
 
-def render_numbered(article: str, spans: list[tuple[int, int]]) -> str:
+def render_numbered(article: str, spans: Sequence[tuple[int, int]]) -> str:
     """The article as ``[n] sentence`` lines, the form the model reads."""
     return "\n".join(f"[{n}] {article[a:b]}" for n, (a, b) in enumerate(spans, start=1))
 
@@ -86,7 +82,7 @@ def _why_not_speech(article: str, start: int, end: int) -> str | None:
 
 def find_candidates(article: str, *, filter_non_speech: bool = True) -> list[Candidate]:
     """Every quoted passage, numbered from 1; ``dropped`` says why code filtered one out."""
-    spans = numbered_sentences(article)
+    spans = sentences(article)
     found: list[Candidate] = []
     for match in _PAIRS.finditer(article):
         group = next(g for g in ("g", "c", "s") if match.group(g) is not None)
@@ -139,7 +135,7 @@ def attributed_speaker(article: str, candidate: Candidate, people: list[str]) ->
         rf"\b(?:{_TITLE_WORDS}\s+)?(?P<n>{names})\s+(?:lui\s+)?a\s+(?:{SPEECH_VERBS})\b",
         re.IGNORECASE,
     )
-    spans = numbered_sentences(article)
+    spans = sentences(article)
     start, end = (
         spans[candidate.sentence - 1]
         if candidate.sentence

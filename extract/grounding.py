@@ -99,8 +99,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def sentences(article: str) -> list[tuple[int, int]]:
-    """Spans of the article's sentences, lines kept apart (trimmed, non-empty)."""
+@lru_cache(maxsize=64)
+def sentences(article: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the article's sentences, lines kept apart (trimmed, non-empty), cached: the
+    grounding, candidate and attribution code all ask for the same article's sentences."""
     out: list[tuple[int, int]] = []
     line_start = 0
     for line in article.split("\n"):
@@ -114,7 +116,7 @@ def sentences(article: str) -> list[tuple[int, int]]:
             start = match.end()
         _add(out, line_start, line, start, len(line))
         line_start += len(line) + 1
-    return out
+    return tuple(out)
 
 
 def _add(out: list[tuple[int, int]], base: int, line: str, start: int, end: int) -> None:

@@ -92,10 +92,10 @@ MANIFEST_INTERVAL = 1.0  # seconds between manifest rewrites during a run
 
 def same_inputs(previous: dict[str, object], article: Article, settings: Settings) -> bool:
     """True when an existing document was made from the same article, model and versions."""
+    backend, source = previous.get("backend"), previous.get("source")
+    if not isinstance(backend, dict) or not isinstance(source, dict):
+        return False
     try:
-        backend = previous["backend"]
-        source = previous["source"]
-        assert isinstance(backend, dict) and isinstance(source, dict)
         return (
             source["sha256"] == article.sha256
             and previous["model"] == settings.model
@@ -104,7 +104,7 @@ def same_inputs(previous: dict[str, object], article: Article, settings: Setting
             and backend["strategy"] == settings.strategy
             and backend["mode"] == settings.mode
         )
-    except (KeyError, AssertionError, TypeError):
+    except (KeyError, TypeError):
         return False
 
 

@@ -11,7 +11,8 @@ import httpx2
 
 from extract.articles import Article
 from extract.backend import LLM
-from extract.candidates import find_candidates, numbered_sentences
+from extract.candidates import find_candidates
+from extract.grounding import sentences
 from extract.language import detect_language
 from extract.names import persons
 from extract.pipeline import extract_one
@@ -51,7 +52,7 @@ def test_every_golden_quote_is_a_kept_candidate(seed_texts: dict[str, str]) -> N
 
 def test_sentences_do_not_split_after_titles_or_inside_quotes(seed_texts: dict[str, str]) -> None:
     article = seed_texts[EPOCH]
-    texts = [article[a:b].replace("\u00a0", " ") for a, b in numbered_sentences(article)]
+    texts = [article[a:b].replace("\u00a0", " ") for a, b in sentences(article)]
     assert "« C’est considérable. »" in texts
     assert any(t.endswith("a déclaré M. Trump.") for t in texts)
 

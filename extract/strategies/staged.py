@@ -25,10 +25,10 @@ from extract.candidates import (
     Candidate,
     attributed_speaker,
     find_candidates,
-    numbered_sentences,
     render_numbered,
 )
 from extract.errors import ExtractionError
+from extract.grounding import sentences
 from extract.language import detect_language
 from extract.names import persons
 from extract.prompts import QUESTIONS, STAGED_SYSTEM, STAGED_VERSION, people_line, staged_user
@@ -118,7 +118,7 @@ class Staged:
         self.code = code
 
     async def run(self, llm: LLM, article: str, published: dt.date | None) -> Drafts:
-        spans = numbered_sentences(article)
+        spans = sentences(article)
         people = persons(article)
         candidates = [
             c for c in find_candidates(article, filter_non_speech=self.code) if c.dropped is None
