@@ -30,6 +30,7 @@ from tenacity import (
 )
 
 from extract.errors import BackendError, ConfigError, ExtractionError, ReplayMissError
+from extract.gbnf import grammar_for
 from extract.recording import MeterTransport, RecordTransport, ReplayTransport, scrub
 from extract.settings import Settings
 
@@ -41,6 +42,7 @@ MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
     "md_json": instructor.Mode.MD_JSON,
+    "gbnf": instructor.Mode.JSON_SCHEMA,  # validated the same way; sent as a compact grammar
 }
 
 # instructor logs every failed attempt at ERROR; our envelope and manifest report them instead.
@@ -192,6 +194,10 @@ class LLM:
         s = self.settings
         # The validators read the article from a ContextVar: passing ``context=`` to instructor
         # would render every message as a Jinja template ("{{ … }}" in an article would run).
+        extra: dict[str, Any] = {}
+        if s.mode == "gbnf" and (grammar := grammar_for(response_model)) is not None:
+            # llama.cpp: the grammar replaces the schema (which would allow pretty-printing)
+            extra["extra_body"] = {"response_format": {"type": "text"}, "grammar": grammar}
         token = validation_context.set(context)
         try:
             value = await self._client.chat.completions.create(
@@ -202,6 +208,7 @@ class LLM:
                 temperature=s.temperature,
                 max_tokens=max_tokens or s.max_tokens,
                 seed=0,
+                **extra,
             )
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc

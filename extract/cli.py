@@ -70,8 +70,17 @@ def cli(debug: bool) -> None:
 )
 @click.option("--model", help="Model name [env EXTRACT_MODEL].")
 @click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
-@click.option("--mode", type=click.Choice(MODES), help="Instructor mode [default: json_schema].")
-@click.option("--strategy", help="How the model is asked [default: single].")
+@click.option(
+    "--mode",
+    type=click.Choice(("auto", *MODES)),
+    help="How the schema is sent [env EXTRACT_MODE; default auto: gbnf for llama-server on "
+    "127.0.0.1:8080, json_schema otherwise].",
+)
+@click.option(
+    "--strategy",
+    help="How the model is asked [env EXTRACT_STRATEGY; default auto: staged for a local "
+    "endpoint, single otherwise].",
+)
 @click.option("--concurrency", type=click.IntRange(1, 256), help="Articles in flight [default: 1].")
 @click.option(
     "--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1]."

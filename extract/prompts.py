@@ -46,7 +46,7 @@ def article_message(text: str, published: dt.date | None) -> str:
     return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"
 
 
-STAGED_VERSION = "staged-2"
+STAGED_VERSION = "staged-3"
 
 STAGED_SYSTEM = """\
 You answer questions about one news article. The article may be in any language; its sentences
@@ -82,13 +82,32 @@ QUESTIONS = {
         '(date or short text such as "by March", or null), sentence (number of the sentence '
         "that states it). At most 4, no repeats."
     ),
-    # rung d: code picks the sentences that state an intention; the model reads only those
+    # rung d: code picks the sentences that may state a record; the model chooses among them
+    "meetings_in": (
+        "Sentences {sentences} may report meetings. List the meetings between two or more "
+        "named people that they report (held or planned; not a speech, not a dinner). For "
+        'each: sentence (its number), participants (names from the list), status ("held" or '
+        '"planned"), date (YYYY-MM-DD only when that sentence gives the day, else null), '
+        "location (city or place, or null), topics (up to 2 short English phrases). One "
+        "record per meeting, at most 3."
+    ),
+    "agreements_in": (
+        "Sentences {sentences} may report agreements. List each distinct agreement signed or "
+        "planned that they report as news (not older accords mentioned in passing). For each: "
+        "sentence (its number), title (short, in English: translate), parties (countries or "
+        'organisations in English, e.g. "France", "European Union"), signatories (names from '
+        'the list, or empty), status ("signed", "planned" or "negotiating"), signed_date '
+        "(YYYY-MM-DD only when that sentence gives the day, else null), location (or null). "
+        "One record per agreement, at most 3."
+    ),
     "commitments_in": (
         "Sentences {sentences} may state promises or plans. List the concrete promises or "
-        "announced intentions they state (future actions, not past facts). For each: sentence "
-        "(its number), actor (a person from the list, or a country in English), action (short, "
-        'in English: translate), amount (quantity as text, e.g. "250 cherry trees", "2% of '
-        'GDP", or null), deadline (e.g. "by March", or null). At most 4, no repeats.'
+        "announced intentions they state: what someone will do (future actions, not past "
+        "facts). For each: sentence (its number); actor (who will act: a person from the list, "
+        'or a country in English; two countries joined by "and" when both will act); action '
+        "(what they will do, translated into English with its details, starting with a verb); "
+        "amount (the quantity the sentence names, as text, else null); deadline (the date or "
+        "time limit the sentence states, else null). At most 4, no repeats."
     ),
 }
 

@@ -3,6 +3,8 @@
 - a meeting needs two or more distinct participants;
 - a date is kept only when its evidence sentence states that day (day number and month), or a
   weekday in the sentence resolves it against the publication date; otherwise it is null;
+- a commitment's amount and deadline are kept only when the numbers and months they name are
+  in its sentence;
 - a commitment needs an intention in its sentence (future or conditional tense, "promis",
   "d'ici", "will", "plans" ...): completed past facts are not commitments;
 - an agreement's sentence must name an agreement, and a "negotiating" status must be
@@ -16,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from extract.grounding import fold
-from extract.names import english_country, same_person, strip_accents
+from extract.names import english_country, name_key, same_person, strip_accents
 
 MONTHS = {
     1: "janvier january januar enero gennaio",
@@ -48,7 +51,7 @@ WEEKDAYS = [
 
 _INTENT = re.compile(
     r"\b\w{2,}(?:ra|ras|rons|rez|ront|rait|raient)\b|\b(?:va|vont|doit|doivent|promis|promet|"
-    r"engag\w*|prévoi\w*|prévu\w*|entend\w*|compte\w*|veut|veulent|souhait\w*|envisag\w*|"
+    r"engag\w*|prévoi\w*|prévoy\w*|prévu\w*|entend\w*|compte\w*|veut|veulent|souhait\w*|envisag\w*|"
     r"d['’]ici|annonc\w*|will|shall|plan\w*|pledg\w*|promis\w*|commit\w*|intend\w*|aims?)\b",
     re.IGNORECASE,
 )
@@ -60,6 +63,53 @@ _AGREEMENT = re.compile(
     r"treaty|framework|pact|memorandum|abkommen|vertrag|acuerdo|tratado",
     re.IGNORECASE,
 )
+
+
+_MEETING = re.compile(
+    r"rencontr|entretien|entretenu|sommet|réuni|visite|accueilli|s['’]est rendu|meet|\bmet\b|"
+    r"talks|summit|visit|welcomed|treffen|reuni[oó]n|incontr",
+    re.IGNORECASE,
+)
+_JOINT = re.compile(r"sign|paraph|scell|conclu|accueil|host", re.IGNORECASE)
+_BODY_END = re.compile(r"[.!?»”\"…)\]]\s*$")
+
+
+def _is_body(sentence: str) -> bool:
+    """A sentence of running text: it ends like one (headlines, captions, menus do not)."""
+    return _BODY_END.search(sentence) is not None
+
+
+def _named(sentence: str, people: list[str]) -> int:
+    """How many of ``people`` the sentence names (full name or surname)."""
+    words = set(re.findall(r"\w+", strip_accents(sentence).casefold()))
+    return sum(1 for p in people if name_key(p).split()[-1:] and name_key(p).split()[-1] in words)
+
+
+def sentences_about(
+    kind: str, article: str, spans: Sequence[tuple[int, int]], people: list[str]
+) -> list[int]:
+    """Numbers (1-based) of the body sentences that may state a record of ``kind``.
+
+    ``meetings``: a meeting word ("rencontre", "talks" ...), or two people named with a joint
+    act (signing, welcoming). ``agreements``: an agreement word. ``commitments``: an intention
+    (``states_intention``). Code narrows the model's choice; the model still decides.
+    """
+    out = []
+    for number, (start, end) in enumerate(spans, 1):
+        text = article[start:end]
+        if not _is_body(text):
+            continue
+        if kind == "meetings":
+            hit = bool(_MEETING.search(text)) or (
+                _named(text, people) >= 2 and bool(_JOINT.search(text))
+            )
+        elif kind == "agreements":
+            hit = bool(_AGREEMENT.search(text))
+        else:
+            hit = states_intention(text)
+        if hit:
+            out.append(number)
+    return out
 
 
 def states_intention(sentence: str) -> bool:
@@ -93,6 +143,23 @@ def supported_date(
                     delta = -((published.weekday() - index) % 7)
                 return (published + dt.timedelta(days=delta)).isoformat()
     return None
+
+
+def supported_text(value: str | None, sentence: str) -> str | None:
+    """``value`` (an amount or a deadline) if every number and month it names is in the
+    sentence, else ``None``: a small model fills such fields with dates it made up."""
+    if not value:
+        return None
+    words = _words(sentence)
+    said = _words(value)
+    numbers = {w for w in said if w.isdigit()}
+    if not numbers <= {w for w in words if w.isdigit()}:
+        return None
+    for names in MONTHS.values():
+        month = set(names.split())
+        if said & month and not words & month:
+            return None
+    return value
 
 
 def _same_people(a: list[str], b: list[str]) -> bool:
@@ -135,6 +202,8 @@ def refine(
     commitments: list[dict[str, Any]] = []
     for c in records.get("commitments", []):
         c = {**c, "actor": english_country(c["actor"])}
+        c["amount"] = supported_text(c.get("amount"), c["evidence"])
+        c["deadline"] = supported_text(c.get("deadline"), c["evidence"])
         dup = any(
             same_person(c["actor"], k["actor"]) and _overlap(c["action"], k["action"]) >= 0.6
             for k in commitments

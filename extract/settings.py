@@ -10,11 +10,13 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from extract.errors import ConfigError
 
-MODES = ("json_schema", "tools", "json", "md_json")
-LOCAL_BASE_URL = "http://127.0.0.1:8080/v1"
+MODES = ("json_schema", "gbnf", "tools", "json", "md_json")
+LLAMA_CPP_PORT = 8080  # llama-server's default port, where `extract local-server` serves
+LOCAL_BASE_URL = f"http://127.0.0.1:{LLAMA_CPP_PORT}/v1"
 LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 
 # field name -> environment variable
@@ -45,7 +47,12 @@ class Settings:
         api_key: Key for the endpoint; optional for local servers. Never logged or recorded.
         base_url: Any OpenAI-compatible endpoint (OpenAI, llama.cpp server, Ollama, vLLM).
         model: Model name sent to the endpoint.
-        mode: Instructor mode: ``json_schema`` (default), ``tools``, ``json`` or ``md_json``.
+        mode: How the answer's JSON schema reaches the endpoint: ``json_schema``
+            (``response_format``; OpenAI, vLLM, Ollama, llama.cpp), ``gbnf`` (llama.cpp only:
+            the schema as a GBNF grammar without line breaks, see ``extract.gbnf``), or the
+            instructor modes ``tools``, ``json``, ``md_json``. ``auto`` (default) resolves
+            when the settings are built: ``gbnf`` for a loopback endpoint on llama-server's
+            port 8080 (``extract local-server``), ``json_schema`` otherwise.
         strategy: How the model is asked (see ``extract.strategies``). ``auto`` (default)
             resolves when the settings are built: ``staged`` for a server on this machine
             (small local models), ``single`` for a remote endpoint (strong hosted models).
@@ -67,7 +74,7 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
     base_url: str = LOCAL_BASE_URL
     model: str = LOCAL_MODEL
-    mode: str = "json_schema"
+    mode: str = "auto"
     strategy: str = "auto"
     max_reasks: int = 1
     max_retries: int = 4
@@ -84,8 +91,12 @@ class Settings:
     def __post_init__(self) -> None:
         if self.strategy == "auto":
             object.__setattr__(self, "strategy", "staged" if self.is_local else "single")
+        if self.mode == "auto":
+            llama_cpp = self.is_local and urlsplit(self.base_url).port == LLAMA_CPP_PORT
+            object.__setattr__(self, "mode", "gbnf" if llama_cpp else "json_schema")
         if self.mode not in MODES:
-            raise ConfigError(f"unknown mode {self.mode!r}: choose one of {', '.join(MODES)}")
+            choices = ", ".join(("auto", *MODES))
+            raise ConfigError(f"unknown mode {self.mode!r}: choose one of {choices}")
         for name in ("max_reasks", "max_retries", "max_tokens", "concurrency"):
             if int(getattr(self, name)) < (1 if name in ("max_tokens", "concurrency") else 0):
                 raise ConfigError(f"{name} must be a positive integer, not {getattr(self, name)}")
@@ -130,24 +141,18 @@ class Settings:
     @property
     def is_local(self) -> bool:
         """True when the endpoint is on this machine (loopback or localhost)."""
-        from urllib.parse import urlsplit
-
         host = urlsplit(self.base_url).hostname or ""
         return host in ("localhost", "::1") or host.startswith("127.")
 
     @property
     def secrets(self) -> list[str]:
         """Values that must never be written anywhere: the key, a password in ``base_url``."""
-        from urllib.parse import urlsplit
-
         found = [self.api_key, urlsplit(self.base_url).password]
         return [s for s in found if s]
 
     @property
     def public_base_url(self) -> str:
         """``base_url`` without any credentials embedded in it."""
-        from urllib.parse import urlsplit, urlunsplit
-
         parts = urlsplit(self.base_url)
         netloc = parts.hostname or ""
         if parts.port:

@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from typing import Any
 
 import httpx2
+import pytest
 
 from extract.articles import Article
 from extract.backend import LLM
 from extract.candidates import find_candidates
 from extract.grounding import sentences
 from extract.language import detect_language
+from extract.models import ExtractionResult
 from extract.names import persons
 from extract.pipeline import extract_one
-from extract.semantics import refine, supported_date
+from extract.semantics import refine, sentences_about, supported_date, supported_text
 from extract.settings import Settings
 from tests.synthetic import completion
 
@@ -107,46 +110,116 @@ def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
     assert len(records["agreements"]) == 1
 
 
-def test_staged_flow_asks_one_question_per_candidate_and_type(settings: Settings) -> None:
-    article = (
-        "Donald Trump a rencontré Sanae Takaichi à Tokyo.\n"
-        "« Nous sommes des alliés », a déclaré M. Trump.\n"
-        "La rencontre fut « un honneur » pour les deux.\n"
-        "Le Japon offrira 250 cerisiers à Washington."
-    )
-    replies = [
-        {"speaker": "Sanae Takaichi"},  # "un honneur": no attribution pattern, the model names
-        {"meetings": [{"participants": ["Donald Trump", "Sanae Takaichi"], "sentence": 1,
-                       "status": "held", "date": None, "location": "Tokyo", "topics": []}]},
-        {"agreements": []},
-        {"commitments": [{"actor": "Japan", "action": "give 250 cherry trees",
-                          "amount": "250 cherry trees", "deadline": None, "sentence": 4}]},
-    ]  # fmt: skip
-    seen: list[dict[str, object]] = []
+FLOW_ARTICLE = (
+    "Donald Trump a rencontré Sanae Takaichi à Tokyo.\n"
+    "« Nous sommes des alliés », a déclaré M. Trump.\n"
+    "La rencontre fut « un honneur » pour les deux.\n"
+    "Le Japon offrira 250 cerisiers à Washington."
+)
+FLOW_REPLIES = [
+    {"speaker": "Sanae Takaichi"},  # "un honneur": no attribution pattern, the model names
+    {"meetings": [{"sentence": 1, "participants": ["Donald Trump", "Sanae Takaichi"],
+                   "status": "held", "date": None, "location": "Tokyo", "topics": []}]},
+    {"commitments": [{"sentence": 4, "actor": "Japan", "action": "give 250 cherry trees",
+                      "amount": "250 cherry trees", "deadline": "by 2030"}]},
+]  # fmt: skip
+
+
+def _run_flow(settings: Settings) -> tuple[list[dict[str, Any]], ExtractionResult]:
+    seen: list[dict[str, Any]] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(json.loads(request.content))
-        return httpx2.Response(200, json=completion(replies[len(seen) - 1]))
+        return httpx2.Response(200, json=completion(FLOW_REPLIES[len(seen) - 1]))
 
-    async def go():  # type: ignore[no-untyped-def]
-        s = settings.with_(strategy="staged")
-        llm = LLM(s, transport=httpx2.MockTransport(handler))
+    async def go() -> ExtractionResult:
+        llm = LLM(settings, transport=httpx2.MockTransport(handler))
         try:
-            return await extract_one(Article("a", article), s, llm)
+            return await extract_one(Article("a", FLOW_ARTICLE), settings, llm)
         finally:
             await llm.aclose()
 
-    result = asyncio.run(go())
-    # the Trump quote is attributed by code (", a déclaré M. Trump"): no call for it
-    names = [m["response_format"]["json_schema"]["name"] for m in seen]  # type: ignore[index]
-    assert names == ["Speaker", "Meetings", "Agreements", "Commitments"]
-    prefixes = {m["messages"][1]["content"].split("Question:")[0] for m in seen}  # type: ignore[index]
+    return seen, asyncio.run(go())
+
+
+def test_staged_flow_asks_one_question_per_candidate_and_type(settings: Settings) -> None:
+    seen, result = _run_flow(settings.with_(strategy="staged"))
+    # the Trump quote is attributed by code (", a déclaré M. Trump"): no call for it; no
+    # sentence names an agreement: no call for agreements
+    names = [m["response_format"]["json_schema"]["name"] for m in seen]
+    assert names == ["Speaker", "Meetings", "Commitments"]
+    prefixes = {m["messages"][1]["content"].split("Question:")[0] for m in seen}
     assert len(prefixes) == 1  # every call shares the same prompt prefix
+    # the model chooses among the sentences code found: questions and enums say which
+    questions = [m["messages"][1]["content"].split("Question:")[1] for m in seen]
+    assert questions[1].startswith(" Sentences [1], [3] may report meetings")
+    assert questions[2].startswith(" Sentences [4] may state promises")
+    schema = seen[1]["response_format"]["json_schema"]["schema"]
+    assert schema["$defs"]["Meeting"]["properties"]["sentence"]["enum"] == [1, 3]
     quotes = [(q.speaker, q.text) for q in result.extraction.quotes]
     assert quotes == [("Donald Trump", "Nous sommes des alliés"), ("Sanae Takaichi", "un honneur")]
     assert (
         result.extraction.meetings[0].evidence == "Donald Trump a rencontré Sanae Takaichi à Tokyo."
     )
     (commitment,) = result.extraction.commitments
-    assert article[commitment.span[0] : commitment.span[1]].startswith("Le Japon offrira")
-    assert result.language == "fr" and result.usage.calls == 4
+    assert FLOW_ARTICLE[commitment.span[0] : commitment.span[1]].startswith("Le Japon offrira")
+    assert commitment.amount == "250 cherry trees"  # its number is in the sentence
+    assert commitment.deadline is None  # "by 2030" is not: made up, dropped
+    assert result.language == "fr" and result.usage.calls == 3
+
+
+def test_gbnf_mode_sends_a_grammar_without_line_breaks_instead_of_the_schema(
+    settings: Settings,
+) -> None:
+    s = settings.with_(strategy="staged", base_url="http://127.0.0.1:8080/v1", mode="auto")
+    assert s.mode == "gbnf"  # llama-server's port on this machine
+    seen, result = _run_flow(s)
+    assert len(seen) == 3
+    for body in seen:
+        assert body["response_format"] == {"type": "text"}
+        assert body["grammar"].startswith('root ::= "{" sp ') and 'sp ::= " "?' in body["grammar"]
+    assert '"\\"speaker\\""' in seen[0]["grammar"] and '"\\"none\\""' in seen[0]["grammar"]
+    assert [q.speaker for q in result.extraction.quotes] == ["Donald Trump", "Sanae Takaichi"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "mode"),
+    [
+        ("http://127.0.0.1:8080/v1", "gbnf"),
+        ("http://localhost:8080/v1", "gbnf"),
+        ("http://127.0.0.1:11434/v1", "json_schema"),  # Ollama
+        ("http://10.0.0.5:8080/v1", "json_schema"),  # not this machine: unknown server
+        ("https://api.openai.com/v1", "json_schema"),
+    ],
+)
+def test_mode_auto_picks_gbnf_only_for_llama_server_on_this_machine(
+    base_url: str, mode: str
+) -> None:
+    assert Settings(base_url=base_url).mode == mode
+    assert Settings(base_url=base_url, mode="json_schema").mode == "json_schema"
+
+
+def test_sentences_about_each_record_type() -> None:
+    article = (
+        "Sommet franco-allemand\n"  # a headline: not a body sentence
+        "Emmanuel Macron a rencontré Olaf Scholz à Berlin.\n"
+        "Emmanuel Macron et Olaf Scholz ont signé un accord sur l'énergie.\n"
+        "Le traité de 1963 reste la base.\n"
+        "La France livrera 20 trains d'ici 2027.\n"
+        "Il pleuvait."
+    )
+    spans = sentences(article)
+    people = persons(article)
+    assert sentences_about("meetings", article, spans, people) == [2, 3]
+    assert sentences_about("agreements", article, spans, people) == [3, 4]
+    assert sentences_about("commitments", article, spans, people) == [5]
+
+
+def test_amounts_and_deadlines_must_be_in_their_sentence() -> None:
+    sentence = "Le Japon portera son budget à 2 % du PIB d'ici mars 2026."
+    assert supported_text("2% of GDP", sentence) == "2% of GDP"
+    assert supported_text("by March 2026", sentence) == "by March 2026"
+    assert supported_text("by June", sentence) is None  # another month
+    assert supported_text("2030", sentence) is None  # a number the sentence does not say
+    assert supported_text("soon", sentence) == "soon"  # nothing to check
+    assert supported_text(None, sentence) is None

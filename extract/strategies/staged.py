@@ -32,7 +32,7 @@ from extract.grounding import sentences
 from extract.language import detect_language
 from extract.names import persons
 from extract.prompts import QUESTIONS, STAGED_SYSTEM, STAGED_VERSION, people_line, staged_user
-from extract.semantics import refine, states_intention
+from extract.semantics import refine, sentences_about
 from extract.strategies.base import Drafts
 
 NONE = "none"
@@ -53,54 +53,82 @@ def _model(name: str, **fields: Any) -> type[BaseModel]:
 
 
 def _models(
-    people: list[str], sentence_count: int, intent: list[int]
+    people: list[str], sentence_count: int, about: dict[str, list[int]]
 ) -> dict[str, type[BaseModel]]:
-    """Answer models whose enums are this article's people and sentence numbers."""
+    """Answer models whose enums are this article's people and sentence numbers.
+
+    ``about`` maps a record type to the sentences code found for it (rung d): the ``*_in``
+    models take the sentence first, from those numbers only.
+    """
     person = _enum(people or [NONE])
     sentence = _enum(list(range(1, sentence_count + 1)))
-    item = _model(
-        "Commitment",
-        sentence=(_enum(intent or [0]), ...),
-        actor=(str, Field(max_length=60)),
-        action=(str, Field(max_length=120)),
-        amount=(str | None, Field(default=None, max_length=60)),
-        deadline=(str | None, Field(default=None, max_length=60)),
-    )
-    commitment_in = _model("Commitments", commitments=(_list(item), Field(max_length=4)))
     short = (str, Field(max_length=120))
+    location = (str | None, Field(default=None, max_length=60))
+    meeting_fields: dict[str, Any] = {
+        "participants": (_list(person), Field(max_length=8)),
+        "status": (_enum(["held", "planned"]), ...),
+        "date": (str | None, IsoDate),
+        "location": location,
+    }
+    agreement_fields: dict[str, Any] = {
+        "title": short,
+        "parties": (list[str], Field(max_length=6)),
+        "signatories": (_list(person), Field(max_length=6)),
+        "status": (_enum(["signed", "planned", "negotiating"]), ...),
+        "signed_date": (str | None, IsoDate),
+        "location": location,
+    }
+    commitment_fields: dict[str, Any] = {
+        "actor": (str, Field(max_length=60)),
+        "action": short,
+        "amount": (str | None, Field(default=None, max_length=60)),
+        "deadline": (str | None, Field(default=None, max_length=60)),
+    }
+
+    def among(kind: str) -> Any:
+        return (_enum(about.get(kind) or [0]), ...)
+
     meeting = _model(
         "Meeting",
-        participants=(_list(person), Field(max_length=8)),
+        participants=meeting_fields["participants"],
         sentence=(sentence, ...),
-        status=(_enum(["held", "planned"]), ...),
-        date=(str | None, IsoDate),
-        location=(str | None, Field(default=None, max_length=60)),
+        status=meeting_fields["status"],
+        date=meeting_fields["date"],
+        location=location,
         topics=(list[str], Field(max_length=3)),
     )
+    f = agreement_fields  # rungs b/c: the sentence after the names
     agreement = _model(
         "Agreement",
         title=short,
-        parties=(list[str], Field(max_length=6)),
-        signatories=(_list(person), Field(max_length=6)),
+        parties=f["parties"],
+        signatories=f["signatories"],
         sentence=(sentence, ...),
-        status=(_enum(["signed", "planned", "negotiating"]), ...),
-        signed_date=(str | None, IsoDate),
-        location=(str | None, Field(default=None, max_length=60)),
+        status=f["status"],
+        signed_date=f["signed_date"],
+        location=location,
     )
-    commitment = _model(
-        "Commitment",
-        actor=(str, Field(max_length=60)),
-        action=short,
-        amount=(str | None, Field(default=None, max_length=60)),
-        deadline=(str | None, Field(default=None, max_length=60)),
-        sentence=(sentence, ...),
+    commitment = _model("Commitment", **commitment_fields, sentence=(sentence, ...))
+    meeting_in = _model(
+        "Meeting",
+        sentence=among("meetings"),
+        **meeting_fields,
+        topics=(list[str], Field(max_length=2)),
     )
+    agreement_in = _model("Agreement", sentence=among("agreements"), **agreement_fields)
+    commitment_in = _model("Commitment", sentence=among("commitments"), **commitment_fields)
     return {
-        "commitment_in": commitment_in,
         "speaker": _model("Speaker", speaker=(_enum([*people, NONE]), ...)),
         "meetings": _model("Meetings", meetings=(_list(meeting), Field(max_length=3))),
         "agreements": _model("Agreements", agreements=(_list(agreement), Field(max_length=3))),
         "commitments": _model("Commitments", commitments=(_list(commitment), Field(max_length=4))),
+        "meetings_in": _model("Meetings", meetings=(_list(meeting_in), Field(max_length=3))),
+        "agreements_in": _model(
+            "Agreements", agreements=(_list(agreement_in), Field(max_length=3))
+        ),
+        "commitments_in": _model(
+            "Commitments", commitments=(_list(commitment_in), Field(max_length=4))
+        ),
         "meeting": meeting,
         "agreement": agreement,
         "commitment": commitment,
@@ -123,8 +151,11 @@ class Staged:
         candidates = [
             c for c in find_candidates(article, filter_non_speech=self.code) if c.dropped is None
         ]
-        intent = [n for n, (a, b) in enumerate(spans, 1) if states_intention(article[a:b])]
-        models = _models(people, len(spans), intent)
+        about = {
+            kind: sentences_about(kind, article, spans, people)
+            for kind in ("meetings", "agreements", "commitments")
+        }
+        models = _models(people, len(spans), about)
         prefix = render_numbered(article, spans) + "\n\n" + people_line(people)
 
         async def ask(kind: str, question: str, model: type[BaseModel]) -> BaseModel:
@@ -150,13 +181,13 @@ class Staged:
                 quotes.append(_quote(cand, known))
             for kind in ("meetings", "agreements", "commitments"):
                 question, model = QUESTIONS[kind], models[kind]
-                if kind == "commitments" and self.code:
-                    if not intent:
-                        records[kind] = []  # no sentence states an intention: nothing to ask
+                if self.code:  # the model chooses among the sentences code found
+                    if not about[kind]:
+                        records[kind] = []  # no sentence can state one: nothing to ask
                         continue
-                    listed = ", ".join(f"[{n}]" for n in intent)
-                    question = QUESTIONS["commitments_in"].format(sentences=listed)
-                    model = models["commitment_in"]
+                    listed = ", ".join(f"[{n}]" for n in about[kind])
+                    question = QUESTIONS[f"{kind}_in"].format(sentences=listed)
+                    model = models[f"{kind}_in"]
                 value = await ask(kind, question, model)
                 records[kind] = [item.model_dump() for item in getattr(value, kind)]
         else:
