@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import weakref
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 from extract.backend import LLM
+
+_SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+class AnswerModel(BaseModel):
+    """Base of the models the LLM answers with: the JSON schema is built once per class.
+
+    instructor asks for the response model's schema on every call, and Pydantic builds it anew
+    each time (2.2 ms for the single-call answer, about a quarter of the client's CPU per
+    request in ``bench/overhead.py --profile``). Callers get a copy: nothing can alter the
+    cached one.
+    """
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args or kwargs:  # a non-default schema: not cached
+            return super().model_json_schema(*args, **kwargs)
+        if cls not in _SCHEMAS:
+            _SCHEMAS[cls] = super().model_json_schema()
+        return copy.deepcopy(_SCHEMAS[cls])
 
 
 @dataclass

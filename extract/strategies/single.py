@@ -17,7 +17,7 @@ from extract.backend import LLM, validation_context
 from extract.errors import ExtractionError
 from extract.models import RECORD_TYPES
 from extract.prompts import PROMPT_VERSION, SINGLE_SYSTEM, article_message
-from extract.strategies.base import Drafts
+from extract.strategies.base import AnswerModel, Drafts
 
 IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 MAX_ITEMS = 12  # a cap the grammar enforces: small models otherwise loop on one record
@@ -78,7 +78,7 @@ class CommitmentDraft(_Evidenced):
     deadline: str | None
 
 
-class SingleAnswer(BaseModel):
+class SingleAnswer(AnswerModel):
     """What the model writes in the single call."""
 
     language: Annotated[str, Field(pattern=r"^[a-z]{2}$")]

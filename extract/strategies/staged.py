@@ -33,7 +33,7 @@ from extract.language import detect_language
 from extract.names import persons
 from extract.prompts import QUESTIONS, STAGED_SYSTEM, STAGED_VERSION, people_line, staged_user
 from extract.semantics import refine, sentences_about
-from extract.strategies.base import Drafts
+from extract.strategies.base import AnswerModel, Drafts
 
 NONE = "none"
 IsoDate = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -48,7 +48,7 @@ def _list(item: Any) -> Any:
 
 
 def _model(name: str, **fields: Any) -> type[BaseModel]:
-    model: type[BaseModel] = create_model(name, **fields)
+    model: type[BaseModel] = create_model(name, __base__=AnswerModel, **fields)
     return model
 
 
