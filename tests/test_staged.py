@@ -223,3 +223,30 @@ def test_amounts_and_deadlines_must_be_in_their_sentence() -> None:
     assert supported_text("2030", sentence) is None  # a number the sentence does not say
     assert supported_text("soon", sentence) == "soon"  # nothing to check
     assert supported_text(None, sentence) is None
+
+
+def test_answer_models_build_their_schema_once_and_hand_out_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import BaseModel
+    from pydantic.json_schema import model_json_schema
+
+    from extract.strategies.base import AnswerModel
+
+    class Reply(AnswerModel):
+        sentence: int
+
+    built: list[type[BaseModel]] = []
+    original = BaseModel.model_json_schema.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        built.append(cls)
+        return original(cls, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(BaseModel, "model_json_schema", classmethod(counting))
+    first = Reply.model_json_schema()
+    first["title"] = "altered by a caller"
+    assert Reply.model_json_schema() == model_json_schema(Reply)  # the same schema, unaltered
+    assert built == [Reply]  # built once
+    Reply.model_json_schema(mode="serialization")  # other arguments: not cached
+    assert built == [Reply, Reply]
