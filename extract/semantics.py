@@ -82,7 +82,8 @@ def _is_body(sentence: str) -> bool:
 def _named(sentence: str, people: list[str]) -> int:
     """How many of ``people`` the sentence names (full name or surname)."""
     words = set(re.findall(r"\w+", strip_accents(sentence).casefold()))
-    return sum(1 for p in people if name_key(p).split()[-1:] and name_key(p).split()[-1] in words)
+    surnames = {key.split()[-1] for key in map(name_key, people) if key}
+    return len(surnames & words)
 
 
 def sentences_about(
