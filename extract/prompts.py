@@ -1,5 +1,8 @@
 """Prompt text and its version; a change to any prompt must bump ``PROMPT_VERSION``.
 
+Examples in prompts never come from the seed articles: a value the golden files hold (a party,
+an amount, a deadline) would be a hint the evaluation then rewards.
+
 The fixed instructions come first and the article last, so a server that caches prompt
 prefixes (llama.cpp) reads the instructions once per run. In instructor's JSON-schema mode the
 model does not see field descriptions: every rule it needs is written here.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-PROMPT_VERSION = "single-1"
+PROMPT_VERSION = "single-2"
 
 SINGLE_SYSTEM = """\
 You extract facts from one news article into JSON. The article may be in any language.
@@ -22,7 +25,7 @@ the day, else null. location: the place or null. status: "held" or "planned". to
 English phrases. evidence: one short sentence copied from the article.
 
 agreements: each distinct signed or planned agreement reported as news. title: a short English
-title. parties: countries or organisations in English ("United States", "Japan"). signatories:
+title. parties: countries or organisations in English ("France", "European Union"). signatories:
 people who signed. subject: what it covers, in English. signed_date: YYYY-MM-DD or null.
 location or null. status: "signed", "planned" or "negotiating". evidence: a sentence copied
 from the article.
@@ -33,8 +36,8 @@ article's language, never translated, shortened or reworded; without the marks. 
 person's full name. Skip excerpts of documents and headlines.
 
 commitments: a concrete promise or announced intention of an actor (not a past fact). actor:
-who commits. action: what, in English. amount: quantity as text ("250 cherry trees", "2% of
-GDP") or null. deadline: date or short text or null. evidence: a sentence copied from the
+who commits. action: what, in English. amount: quantity as text ("500 buses", "$2 billion")
+or null. deadline: date or short text or null. evidence: a sentence copied from the
 article.
 
 Use null or an empty list when the article says nothing. Never invent names, dates or words."""
@@ -46,7 +49,7 @@ def article_message(text: str, published: dt.date | None) -> str:
     return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"
 
 
-STAGED_VERSION = "staged-3"
+STAGED_VERSION = "staged-4"
 
 STAGED_SYSTEM = """\
 You answer questions about one news article. The article may be in any language; its sentences
@@ -70,7 +73,7 @@ QUESTIONS = {
     "agreements": (
         "List each distinct agreement that was signed or is planned, as reported news (not "
         "older accords mentioned in passing). For each: title (short English), parties "
-        '(countries or organisations in English, e.g. "United States", "Japan"), signatories '
+        '(countries or organisations in English, e.g. "France", "European Union"), signatories '
         "(names from the list, or empty), sentence (number of the sentence that reports it), "
         'status ("signed", "planned" or "negotiating"), signed_date (YYYY-MM-DD only when '
         "that sentence gives the day, else null), location (or null). At most 3, no repeats."
@@ -78,8 +81,8 @@ QUESTIONS = {
     "commitments": (
         "List concrete promises or announced intentions (future actions, not past facts). "
         "For each: actor (a person from the list or a country), action (short English), "
-        'amount (quantity as text, e.g. "250 cherry trees", "2% of GDP", or null), deadline '
-        '(date or short text such as "by March", or null), sentence (number of the sentence '
+        'amount (quantity as text, e.g. "500 buses", "$2 billion", or null), deadline '
+        '(date or short text such as "by June", or null), sentence (number of the sentence '
         "that states it). At most 4, no repeats."
     ),
     # rung d: code picks the sentences that may state a record; the model chooses among them

@@ -16,6 +16,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from extract.gbnf import compact_grammar, grammar_for, literal
+from extract.settings import Settings
+from extract.strategies.base import AnswerModel
 from extract.strategies.single import SingleAnswer
 from extract.strategies.staged import _models
 
@@ -157,3 +159,43 @@ def test_unsupported_schemas_give_none_so_the_schema_is_sent_as_usual(
 
 def test_literals_escape_quotes_backslashes_and_line_breaks() -> None:
     assert literal('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+
+
+def test_a_schema_the_converter_cannot_translate_is_sent_as_response_format(
+    settings: Settings,
+) -> None:
+    import asyncio
+    import datetime as dt
+
+    import httpx2
+
+    from extract.backend import LLM
+    from tests.synthetic import completion
+
+    class Dated(AnswerModel):
+        when: dt.datetime  # "format": "date-time": not translated
+
+    class Named(AnswerModel):
+        name: Literal["a", "b"]
+
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        seen.append(body)
+        reply = {"name": "a"} if "grammar" in body else {"when": "2025-10-27T10:00:00"}
+        return httpx2.Response(200, json=completion(reply))
+
+    async def go() -> None:
+        llm = LLM(settings.with_(mode="gbnf"), transport=httpx2.MockTransport(handler))
+        try:
+            for model in (Dated, Named):
+                answer = await llm.ask([{"role": "user", "content": "x"}], model)
+                assert answer.value is not None
+        finally:
+            await llm.aclose()
+
+    asyncio.run(go())
+    assert "grammar" not in seen[0] and seen[0]["response_format"]["type"] == "json_schema"
+    assert seen[1]["response_format"] == {"type": "text"}
+    assert seen[1]["grammar"] == grammar_for(Named)
