@@ -57,10 +57,10 @@ def json_literal(value: Any) -> str:
 
 class _Converter:
     def __init__(self, schema: dict[str, Any], spaces: bool) -> None:
-        sp = " sp" if spaces else ""
-        self.comma, self.colon = f'","{sp}', f'":"{sp}'
-        self.open_obj, self.close_obj = f'"{{"{sp}', f'{sp.strip()} "}}"'.strip()
-        self.open_arr, self.close_arr = f'"["{sp}', f'{sp.strip()} "]"'.strip()
+        after, before = (" sp", "sp ") if spaces else ("", "")
+        self.comma, self.colon = f'","{after}', f'":"{after}'
+        self.open_obj, self.close_obj = f'"{{"{after}', f'{before}"}}"'
+        self.open_arr, self.close_arr = f'"["{after}', f'{before}"]"'
         self.spaces = spaces
         self.defs: dict[str, Any] = schema.get("$defs", {})
         self.rules: dict[str, str] = {}
@@ -126,7 +126,9 @@ class _Converter:
         raise Unsupported(f"type {kind!r}")
 
     def obj(self, schema: dict[str, Any]) -> str:
-        props: dict[str, Any] = schema.get("properties", {})
+        if "properties" not in schema:  # any object: not what a response model describes
+            raise Unsupported("object without properties")
+        props: dict[str, Any] = schema["properties"]
         required = [k for k in props if k in schema.get("required", [])]
         optional = [k for k in props if k not in required]
         c = self.comma

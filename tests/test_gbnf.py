@@ -146,6 +146,7 @@ def test_optional_properties_without_a_required_one() -> None:
         {"type": "string", "pattern": "[0-9]+"},  # unanchored
         {"type": "string", "pattern": "^(a|b)$"},  # alternation
         {"type": "object", "additionalProperties": {"type": "string"}},
+        {"type": "object"},  # any object
         {"type": "array"},  # no items
         {"$ref": "#/definitions/X"},
         {"type": "tuple"},
