@@ -79,13 +79,6 @@ def _is_body(sentence: str) -> bool:
     return _BODY_END.search(sentence) is not None
 
 
-def _named(sentence: str, people: list[str]) -> int:
-    """How many of ``people`` the sentence names (full name or surname)."""
-    words = set(re.findall(r"\w+", strip_accents(sentence).casefold()))
-    surnames = {key.split()[-1] for key in map(name_key, people) if key}
-    return len(surnames & words)
-
-
 def sentences_about(
     kind: str, article: str, spans: Sequence[tuple[int, int]], people: list[str]
 ) -> list[int]:
@@ -95,14 +88,15 @@ def sentences_about(
     act (signing, welcoming). ``agreements``: an agreement word. ``commitments``: an intention
     (``states_intention``). Code narrows the model's choice; the model still decides.
     """
+    surnames = {key.split()[-1] for key in map(name_key, people) if key}
     out = []
     for number, (start, end) in enumerate(spans, 1):
         text = article[start:end]
         if not _is_body(text):
             continue
-        if kind == "meetings":
+        if kind == "meetings":  # a meeting word, or two people (by surname) in a joint act
             hit = bool(_MEETING.search(text)) or (
-                _named(text, people) >= 2 and bool(_JOINT.search(text))
+                len(surnames & _words(text)) >= 2 and bool(_JOINT.search(text))
             )
         elif kind == "agreements":
             hit = bool(_AGREEMENT.search(text))
