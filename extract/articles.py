@@ -16,12 +16,17 @@ MAX_CHARS = 60_000  # ~20k tokens: past this a model's context and the token cap
 
 @dataclass(frozen=True)
 class Article:
-    """One article: its id, text and where it came from."""
+    """One article: its id, text (offsets count from its first character), where it came from
+    and the metadata given beside it (front matter, ``--published``, library arguments)."""
 
     article_id: str
     text: str
     path: Path | None = None
     published: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    language: str | None = None
+    author: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -44,6 +49,71 @@ def check_text(text: str, *, where: str = "article") -> None:
             f"article has {len(text):,} characters, over the {MAX_CHARS:,} limit: split it first",
             path=where,
         )
+
+
+FRONT_MATTER_KEYS = ("title", "published", "url", "language", "author")
+_FENCE = "---"
+
+
+def split_front_matter(text: str, *, where: str = "article") -> tuple[dict[str, str], str]:
+    """Split an optional front-matter header from the article text.
+
+    A header is a first line ``---``, ``key: value`` lines (keys in ``FRONT_MATTER_KEYS``), and
+    a line ``---``; the article text is everything after that line, and character offsets count
+    from its first character. Text without a first line ``---`` has no header.
+
+    Raises:
+        InputError: ``where:line: problem`` for a header that is not closed, a line that is not
+            ``key: value``, an unknown or repeated key, or a ``published`` that is not a date.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != _FENCE:
+        return {}, text
+    fields: dict[str, str] = {}
+    consumed = len(lines[0])
+    for number, line in enumerate(lines[1:], start=2):
+        consumed += len(line)
+        content = line.rstrip("\r\n")
+        if content == _FENCE:
+            if "published" in fields:
+                fields["published"] = _published(fields["published"], f"{where}:{number}")
+            return fields, text[consumed:]
+        if not content.strip():
+            continue
+        key, sep, value = content.partition(":")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise InputError(
+                f"{where}:{number}: front matter line is not `key: value` "
+                "(or the header's closing `---` line is missing)"
+            )
+        if key not in FRONT_MATTER_KEYS:
+            known = ", ".join(FRONT_MATTER_KEYS)
+            raise InputError(f"{where}:{number}: unknown front matter key {key!r} (known: {known})")
+        if key in fields:
+            raise InputError(f"{where}:{number}: front matter key {key!r} given twice")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if key == "published":
+            _published(value, f"{where}:{number}")
+        fields[key] = value
+    raise InputError(f"{where}:1: front matter opened with `---` is never closed by a `---` line")
+
+
+def _published(value: str, where: str) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{where}: published {value!r} is not a date (YYYY-MM-DD)") from None
+    if len(value) != 10:
+        raise InputError(f"{where}: published {value!r} is not a date (YYYY-MM-DD)")
+    return value
+
+
+def parse_date(value: str, *, where: str = "--published") -> dt.date:
+    """A ``YYYY-MM-DD`` date, or an ``InputError`` naming ``where``."""
+    return dt.date.fromisoformat(_published(value.strip(), where))
 
 
 def load_article(path: Path, *, published: dt.date | None = None) -> Article:
@@ -72,8 +142,21 @@ def load_article(path: Path, *, published: dt.date | None = None) -> Article:
             f"e.g. `iconv -f latin1 -t utf-8 {path.name}`",
             path=path,
         ) from None
+    meta, text = split_front_matter(text, where=str(path))
     check_text(text, where=str(path))
-    return Article(article_id_for(path), text, path, published)
+    language = meta.get("language", "").lower() or None
+    if language is not None and not re.fullmatch(r"[a-z]{2}", language):
+        raise InputError(f"front matter language {language!r} is not a two-letter code", path=path)
+    return Article(
+        article_id_for(path),
+        text,
+        path,
+        dt.date.fromisoformat(meta["published"]) if "published" in meta else published,
+        title=meta.get("title") or None,
+        url=meta.get("url") or None,
+        language=language,
+        author=meta.get("author") or None,
+    )
 
 
 def _is_article(path: Path) -> bool:

@@ -22,11 +22,11 @@ import click
 from dotenv import load_dotenv
 
 from extract._version import __version__
-from extract.articles import collect, ignored
+from extract.articles import collect, ignored, parse_date
 from extract.errors import ConfigError, ExtractError, InputError, SchemaError
 from extract.eval_cli import eval_command
 from extract.pipeline import BatchEvent, run_batch
-from extract.recording import scrub
+from extract.recording import scrub, write_atomic
 from extract.run_manifest import RunManifest
 from extract.schemas import stale_schemas, validation_errors, write_schemas
 from extract.settings import MODES, Settings
@@ -95,10 +95,24 @@ def cli(debug: bool) -> None:
     type=click.IntRange(min=1),
     help="Start no new article after N tokens in this run [env EXTRACT_TOKEN_BUDGET].",
 )
+@click.option(
+    "--published",
+    metavar="YYYY-MM-DD",
+    help='Publication date of articles whose front matter gives none (resolves "on Tuesday").',
+)
 @click.option("--force", is_flag=True, help="Redo articles already done with the same inputs.")
 def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options: Any) -> None:
-    """Extract records from article files or folders into OUT/<article_id>.json."""
+    """Extract records from article files or folders into OUT/<article_id>.json.
+
+    A .txt/.md file may start with a front-matter header (a line ---, key: value lines for
+    title, published, url, language, author, a line ---); offsets count from the text after it.
+    """
     force = options.pop("force")
+    published_text = options.pop("published")
+    try:
+        published = parse_date(published_text) if published_text else None
+    except InputError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint="--published") from None
     settings = Settings.from_env(cassette=cassette, **options)
     SECRETS.extend(settings.secrets)
     for folder, count in ignored(list(paths)).items():
@@ -126,7 +140,9 @@ def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options:
         )
         bar.__enter__()
     try:
-        work = run_batch(list(paths), out_dir, settings, force=force, on_event=event)
+        work = run_batch(
+            list(paths), out_dir, settings, force=force, published=published, on_event=event
+        )
         manifest = asyncio.run(_cancel_on_sigterm(work))
     except (KeyboardInterrupt, asyncio.CancelledError):
         click.echo(_interrupted(out_dir), err=True)
@@ -241,6 +257,44 @@ def schemas(directory: Path, check: bool) -> None:
         return
     for path in write_schemas(directory):
         click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.argument("draft", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--article",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The article the draft labels.",
+)
+@click.option(
+    "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), help="[default: stdout]"
+)
+def golden(draft: Path, article: Path, out_file: Path | None) -> None:
+    """Turn a hand-written golden DRAFT into a golden file: spans computed from the ARTICLE.
+
+    Records may leave out `span` (and quotes `evidence`); each passage is found in the article,
+    replaced by the article's own characters, and the document is schema-checked. A passage
+    found more than once needs "occurrence": N (1-based).
+    """
+    from extract.golden import dump_golden, ground_draft
+
+    try:
+        data = json.loads(draft.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the draft: {exc}", path=draft) from None
+    try:
+        document = ground_draft(data, article.read_text(encoding="utf-8"))
+    except InputError as exc:
+        raise InputError(str(exc), path=draft) from None
+    except SchemaError as exc:
+        raise SchemaError(str(exc), path=draft) from None
+    text = dump_golden(document)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out_file, text)
+        click.echo(f"wrote {out_file}", err=True)
 
 
 @cli.command("local-server")

@@ -10,9 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    field_validator,
+    model_validator,
+)
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Span = Annotated[
     tuple[NonNegativeInt, NonNegativeInt],
@@ -22,6 +29,25 @@ Name = Annotated[
     str, Field(min_length=1, description="Canonical full name, as the article gives it.")
 ]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code.")]
+DateText = Annotated[
+    str | None,
+    Field(
+        description="The article's own words for the record's date, as printed (\"ce mardi\", "
+        '"am 28. Oktober", "by March"); kept whether or not the date could be resolved.'
+    ),
+]
+
+
+class Conflict(BaseModel):
+    """Another value the same article states for one of the record's fields (a caption's date
+    against the body's), kept so a reader sees the disagreement instead of losing it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str = Field(min_length=1, description="The record field the value is for.")
+    value: str = Field(min_length=1, description="The other value, as the record would hold it.")
+    evidence: str = Field(min_length=1, description="Verbatim passage stating the other value.")
+    span: Span
 
 
 class _Record(BaseModel):
@@ -31,6 +57,9 @@ class _Record(BaseModel):
         min_length=1, description="Verbatim passage of the article supporting the record."
     )
     span: Span
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="Other values the article states for this record."
+    )
 
     @model_validator(mode="after")
     def _span_ordered(self) -> _Record:
@@ -44,6 +73,7 @@ class Meeting(_Record):
 
     participants: list[Name] = Field(min_length=1, description="People taking part.")
     date: dt.date | None = None
+    date_text: DateText = None
     location: str | None = None
     status: Literal["held", "planned"]
     topics: list[str] = Field(default_factory=list, description="Subjects, in English.")
@@ -57,6 +87,7 @@ class Agreement(_Record):
     signatories: list[Name] = Field(default_factory=list, description="People who signed.")
     subject: str | None = Field(default=None, description="What it covers, in English.")
     signed_date: dt.date | None = None
+    date_text: DateText = None
     location: str | None = None
     status: Literal["signed", "planned", "negotiating"]
 
@@ -76,6 +107,7 @@ class Commitment(_Record):
     action: str = Field(min_length=1, description="What is promised, in English.")
     amount: str | None = Field(default=None, description='e.g. "250 cherry trees", "2% of GDP".')
     deadline: str | None = Field(default=None, description="ISO date or short text.")
+    date_text: DateText = None
 
 
 RecordType = Literal["meetings", "agreements", "quotes", "commitments"]
@@ -93,12 +125,56 @@ class ArticleExtraction(BaseModel):
     commitments: list[Commitment] = Field(default_factory=list)
 
 
+_OPTIONAL = Field(
+    default=False,
+    description="Borderline record: the evaluation counts it neither as a miss nor as a false "
+    "positive (a prediction matching it is set aside).",
+)
+
+
+class GoldenMeeting(Meeting):
+    """A labelled meeting."""
+
+    optional: bool = _OPTIONAL
+
+
+class GoldenAgreement(Agreement):
+    """A labelled agreement."""
+
+    optional: bool = _OPTIONAL
+
+
+class GoldenQuote(Quote):
+    """A labelled quote."""
+
+    optional: bool = _OPTIONAL
+
+
+class GoldenCommitment(Commitment):
+    """A labelled commitment."""
+
+    optional: bool = _OPTIONAL
+
+
 class GoldenDocument(ArticleExtraction):
     """A hand-labelled golden file: an extraction plus the article it labels."""
 
     article_id: str
     language: LanguageCode
     published: dt.date | None = None
+    meetings: list[GoldenMeeting] = Field(default_factory=list)  # type: ignore[assignment]
+    agreements: list[GoldenAgreement] = Field(default_factory=list)  # type: ignore[assignment]
+    quotes: list[GoldenQuote] = Field(default_factory=list)  # type: ignore[assignment]
+    commitments: list[GoldenCommitment] = Field(default_factory=list)  # type: ignore[assignment]
+
+    @field_validator("meetings", "agreements", "quotes", "commitments", mode="before")
+    @classmethod
+    def _records_as_data(cls, value: Any) -> Any:
+        """Accept plain records (``Quote``) as well as golden ones (``GoldenQuote``)."""
+        if isinstance(value, list):
+            return [v.model_dump() if isinstance(v, _Record) else v for v in value]
+        return value
+
     notes: list[str] = Field(
         default_factory=list, description="Labelling decisions worth a reader's eye."
     )
@@ -160,6 +236,9 @@ class ExtractionResult(BaseModel):
     article_id: str = Field(min_length=1)
     language: LanguageCode | None
     published: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    author: str | None = None
     source: Source
     model: str
     backend: Backend

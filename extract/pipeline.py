@@ -63,6 +63,9 @@ async def extract_one(
         article_id=article.article_id,
         language=drafts.language,
         published=article.published,
+        title=article.title,
+        url=article.url,
+        author=article.author,
         source=Source(
             path=str(article.path) if article.path else None,
             sha256=article.sha256,
@@ -98,6 +101,7 @@ def same_inputs(previous: dict[str, object], article: Article, settings: Setting
     try:
         return (
             source["sha256"] == article.sha256
+            and previous.get("published") == (article.published and article.published.isoformat())
             and previous["model"] == settings.model
             and previous["schema_version"] == SCHEMA_VERSION
             and previous["prompt_version"] == get_strategy(settings.strategy).prompt_version
@@ -159,6 +163,7 @@ async def run_batch(
     settings: Settings,
     *,
     force: bool = False,
+    published: dt.date | None = None,
     on_event: Callable[[BatchEvent], None] | None = None,
     transport: object | None = None,
 ) -> RunManifest:
@@ -169,6 +174,7 @@ async def run_batch(
     the run's budget (``settings.max_requests``, ``settings.token_budget``) is spent, articles
     not yet started are marked ``pending``. On cancellation (Ctrl-C, SIGTERM) articles in flight
     are dropped, marked ``pending``, the manifest is written, and the cancellation propagates.
+    ``published`` is the publication date of articles whose front matter gives none.
 
     Raises:
         InputError: a named path does not exist (nothing is started).
@@ -240,7 +246,7 @@ async def run_batch(
         async with limit:
             meter = Meter()
             try:
-                article = load_article(path)
+                article = load_article(path, published=published)
                 target = out_dir / f"{article_id}.json"
                 if not force and _done_before(target, article, settings):
                     status = ArticleStatus(
