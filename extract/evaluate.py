@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from scipy.optimize import linear_sum_assignment
 
 from extract.errors import ConfigError, InputError, SchemaError
@@ -92,11 +92,25 @@ class Macro(BaseModel):
 
 
 class FieldScore(BaseModel):
-    """Agreement of one field over matched pairs; ``accuracy`` is null when nothing matched."""
+    """Agreement of one field over matched pairs where at least one side has a value
+    (``total``); pairs where both sides are empty are counted apart (``both_null``), so a field
+    nobody fills cannot look accurate. ``accuracy`` is null when ``total`` is 0."""
 
     correct: int
     total: int
     accuracy: float | None
+    both_null: int = 0
+
+
+class FieldMismatch(BaseModel):
+    """One wrong field of a matched pair: what the run said and what the golden file says."""
+
+    type: RecordType
+    field: str
+    predicted: str
+    golden: str
+    golden_index: int
+    predicted_index: int
 
 
 class RecordRef(BaseModel):
@@ -121,11 +135,28 @@ class Figures(BaseModel):
 
 
 class ArticleScore(Figures):
-    """One article's figures plus what a person needs to see why: misses and spurious records."""
+    """One article's figures plus what a person needs to see why: misses, spurious records,
+    wrong fields of matched pairs, and predictions set aside because they match a golden record
+    marked optional."""
 
     in_run: bool
+    language: str | None = None
+    group: str = ""
     misses: list[RecordRef]
     spurious: list[RecordRef]
+    set_aside: list[RecordRef] = Field(default_factory=list)
+    mismatches: list[FieldMismatch] = Field(default_factory=list)
+
+
+class Slice(BaseModel):
+    """Figures pooled over a subset of articles (one language, one golden folder)."""
+
+    articles: int
+    per_type: dict[RecordType, Scores]
+    quotes_lenient: Scores
+    speaker_accuracy: float | None
+    micro: Scores
+    macro: Macro
 
 
 class EvaluationReport(Figures):
@@ -134,8 +165,16 @@ class EvaluationReport(Figures):
     threshold: float
     articles: int
     per_article: dict[str, ArticleScore]
+    per_language: dict[str, Slice] = Field(default_factory=dict)
+    per_group: dict[str, Slice] = Field(
+        default_factory=dict, description="By golden sub-folder (e.g. corpus/dev, corpus/test)."
+    )
     unscored: list[str]
     missing_from_run: list[str]
+    not_in_run: list[str] = Field(
+        default_factory=list,
+        description="Golden articles outside the run's manifest and documents: not scored.",
+    )
 
 
 def _words(text: str | None, *, stop: bool = True) -> set[str]:
@@ -182,23 +221,62 @@ def name_overlap(a: Sequence[str], b: Sequence[str]) -> float:
     return matched / (len(a) + len(b) - matched)
 
 
+def evidence_overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """1.0 when the spans share at least half of the shorter one, 0.5 when they touch, else 0."""
+    shared = min(a[1], b[1]) - max(a[0], b[0])
+    if shared <= 0:
+        return 0.0
+    shorter = max(1, min(a[1] - a[0], b[1] - b[0]))
+    return 1.0 if shared / shorter >= 0.5 else 0.5
+
+
 def meeting_similarity(p: Meeting, g: Meeting) -> float:
-    """Participants and date, weighted 0.7 / 0.3."""
-    return 0.7 * name_overlap(p.participants, g.participants) + 0.3 * _optional(p.date, g.date)
+    """Principals, status and evidence, weighted 0.45 / 0.2 / 0.35: the same people held or
+    planned, reported by the same passage (the date is a field, scored on matched pairs)."""
+    status = 1.0 if p.status == g.status else 0.0
+    return (
+        0.45 * name_overlap(p.participants, g.participants)
+        + 0.2 * status
+        + 0.35 * evidence_overlap(p.span, g.span)
+    )
+
+
+def _overlap_coefficient(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def agreement_similarity(p: Agreement, g: Agreement) -> float:
-    """Parties, title-and-subject words and signing date, weighted 0.35 / 0.5 / 0.15."""
-    text = _jaccard(_words(f"{p.title} {p.subject or ''}"), _words(f"{g.title} {g.subject or ''}"))
-    date = _optional(p.signed_date, g.signed_date)
-    return 0.35 * name_overlap(p.parties, g.parties) + 0.5 * text + 0.15 * date
+    """Parties, status, words and evidence, weighted 0.35 / 0.15 / 0.25 / 0.25.
+
+    Words: the overlap coefficient of the title, subject and evidence words of both sides, so a
+    title left in the article's language still meets the golden English title through the
+    evidence. The same parties with the same status reach the threshold alone; where an article
+    holds several agreements between them, words and evidence decide the assignment.
+    """
+    words = _overlap_coefficient(
+        _words(f"{p.title} {p.subject or ''} {p.evidence}"),
+        _words(f"{g.title} {g.subject or ''} {g.evidence}"),
+    )
+    status = 1.0 if p.status == g.status else 0.0
+    return (
+        0.35 * name_overlap(p.parties, g.parties)
+        + 0.15 * status
+        + 0.25 * words
+        + 0.25 * evidence_overlap(p.span, g.span)
+    )
 
 
 def commitment_similarity(p: Commitment, g: Commitment) -> float:
-    """Actor, action words and amount, weighted 0.3 / 0.55 / 0.15."""
+    """Actor, action words, evidence and amount, weighted 0.2 / 0.35 / 0.35 / 0.1: two readers
+    who agree on the promise point at the same passage even when their wording differs."""
     actor = 1.0 if same_person(p.actor, g.actor) else 0.0
     action = _jaccard(_words(p.action), _words(g.action))
-    return 0.3 * actor + 0.55 * action + 0.15 * _optional(p.amount, g.amount)
+    return (
+        0.2 * actor
+        + 0.35 * action
+        + 0.35 * evidence_overlap(p.span, g.span)
+        + 0.1 * _optional(p.amount, g.amount)
+    )
 
 
 def quote_text(text: str) -> str:
@@ -310,24 +388,69 @@ def _figures(tally: Counter[str]) -> dict[str, Any]:
         "macro": Macro(
             **{m: sum(getattr(s, m) for s in per_type.values()) / 4 for m in Macro.model_fields}
         ),
-        "field_accuracy": {k: _field(tally[f"{k}.ok"], tally[f"{k}.n"]) for k in FIELD_KEYS},
+        "field_accuracy": {
+            k: _field(tally[f"{k}.ok"], tally[f"{k}.n"], tally[f"{k}.null"]) for k in FIELD_KEYS
+        },
     }
 
 
-def _field(correct: int, total: int) -> FieldScore:
-    return FieldScore(correct=correct, total=total, accuracy=correct / total if total else None)
+def _field(correct: int, total: int, both_null: int = 0) -> FieldScore:
+    accuracy = correct / total if total else None
+    return FieldScore(correct=correct, total=total, accuracy=accuracy, both_null=both_null)
 
 
-def _compare(tally: Counter[str], kind: RecordType, p: Record, g: Record) -> None:
+def _empty(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def _show(value: object) -> str:
+    if _empty(value):
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _compare(
+    tally: Counter[str], kind: RecordType, pair: tuple[int, int], p: Record, g: Record
+) -> list[FieldMismatch]:
+    wrong = []
     for name, same in FIELDS[kind]:
         key = f"{kind[:-1]}.{name}"
-        tally[f"{key}.ok"] += bool(same(getattr(p, name), getattr(g, name)))
+        a, b = getattr(p, name), getattr(g, name)
+        if _empty(a) and _empty(b):
+            tally[f"{key}.null"] += 1
+            continue
         tally[f"{key}.n"] += 1
+        if same(a, b):
+            tally[f"{key}.ok"] += 1
+        else:
+            wrong.append(
+                FieldMismatch(
+                    type=kind,
+                    field=name,
+                    predicted=_show(a),
+                    golden=_show(b),
+                    predicted_index=pair[0],
+                    golden_index=pair[1],
+                )
+            )
+    return wrong
 
 
-def _count(tally: Counter[str], key: str, pairs: int, predicted: int, expected: int) -> None:
-    tally.update({f"{key}.tp": pairs, f"{key}.fp": predicted - pairs})
-    tally[f"{key}.fn"] += expected - pairs
+def _count(
+    tally: Counter[str],
+    key: str,
+    pairs: Sequence[tuple[int, int]],
+    predicted: int,
+    optional: set[int],
+    expected: int,
+) -> None:
+    """TP: pairs with a required golden record; pairs with an optional one are set aside (neither
+    TP nor FP); FN: required golden records left unmatched."""
+    tp = sum(j not in optional for _, j in pairs)
+    tally.update({f"{key}.tp": tp, f"{key}.fp": predicted - len(pairs)})
+    tally[f"{key}.fn"] += expected - len(optional) - tp
 
 
 def _score_article(
@@ -335,11 +458,13 @@ def _score_article(
 ) -> tuple[ArticleScore, Counter[str]]:
     """One article's figures and counts; ``pred`` None: the article is missing from the run."""
     tally: Counter[str] = Counter()
-    refs: dict[str, list[RecordRef]] = {"p": [], "g": []}
+    refs: dict[str, list[RecordRef]] = {"p": [], "g": [], "aside": []}
+    mismatches: list[FieldMismatch] = []
     predicted = pred or ArticleExtraction()
     for kind in RECORD_TYPES:
         p_list: list[Any] = list(getattr(predicted, kind))
         g_list: list[Any] = list(getattr(gold, kind))
+        optional = {j for j, g in enumerate(g_list) if getattr(g, "optional", False)}
         similarity = SIMILARITY[kind]
         matrix = [[similarity(p, g) for g in g_list] for p in p_list]
         pairs = align(matrix, _ANY if kind == "quotes" else threshold)
@@ -347,37 +472,64 @@ def _score_article(
         if kind == "quotes":
             loose = [[quote_lenient_similarity(p, g) for g in g_list] for p in p_list]
             lenient = align(loose, _ANY)
-            _count(tally, "quotes_lenient", len(lenient), len(p_list), len(g_list))
+            _count(tally, "quotes_lenient", lenient, len(p_list), optional, len(g_list))
             for i, j in lenient:
+                if j in optional:
+                    continue
                 right = same_person(p_list[i].speaker, g_list[j].speaker)
                 tally.update({"speaker.right": right, "speaker.total": 1})
-                _compare(tally, kind, p_list[i], g_list[j])
+                mismatches += _compare(tally, kind, (i, j), p_list[i], g_list[j])
                 if (i, j) not in pairs:
                     why = "text differs" if right else "speaker differs"
                     notes["p", i] = f"{why}; lenient match of golden #{j}: {label(g_list[j])}"
                     notes["g", j] = f"{why}; lenient match of predicted #{i}: {label(p_list[i])}"
         else:
             for i, j in pairs:
-                _compare(tally, kind, p_list[i], g_list[j])
-        _count(tally, kind, len(pairs), len(p_list), len(g_list))
-        for side, records, matched in (
-            ("p", p_list, {i for i, _ in pairs}),
-            ("g", g_list, {j for _, j in pairs}),
-        ):
-            refs[side].extend(
-                RecordRef(
-                    type=kind, index=k, label=label(r), span=r.span, note=notes.get((side, k))
-                )
-                for k, r in enumerate(records)
-                if k not in matched
-            )
+                if j not in optional:
+                    mismatches += _compare(tally, kind, (i, j), p_list[i], g_list[j])
+        _count(tally, kind, pairs, len(p_list), optional, len(g_list))
+        matched_p = {i for i, _ in pairs}
+        matched_g = {j for _, j in pairs}
+
+        refs["g"] += [
+            _ref(kind, k, r, notes.get(("g", k)))
+            for k, r in enumerate(g_list)
+            if k not in matched_g and k not in optional
+        ]
+        refs["p"] += [
+            _ref(kind, k, r, notes.get(("p", k)))
+            for k, r in enumerate(p_list)
+            if k not in matched_p
+        ]
+        refs["aside"] += [
+            _ref(kind, i, p_list[i], notes.get(("p", i))) for i, j in pairs if j in optional
+        ]
     figures = _figures(tally)
-    score = ArticleScore(in_run=pred is not None, misses=refs["g"], spurious=refs["p"], **figures)
+    score = ArticleScore(
+        in_run=pred is not None,
+        misses=refs["g"],
+        spurious=refs["p"],
+        set_aside=refs["aside"],
+        mismatches=mismatches,
+        **figures,
+    )
     return score, tally
 
 
+def _ref(kind: RecordType, k: int, r: Any, note: str | None) -> RecordRef:
+    return RecordRef(type=kind, index=k, label=label(r), span=r.span, note=note)
+
+
+def _slice(tally: Counter[str], articles: int) -> Slice:
+    figures = _figures(tally)
+    return Slice(
+        articles=articles,
+        **{k: v for k, v in figures.items() if k in Slice.model_fields and k != "articles"},
+    )
+
+
 def evaluate(
-    run: str | Path | Mapping[str, ExtractionResult],
+    run: str | Path | Mapping[str, ExtractionResult] | Mapping[str, ArticleExtraction],
     golden: str | Path | Mapping[str, GoldenDocument],
     *,
     threshold: float = 0.5,
@@ -385,7 +537,8 @@ def evaluate(
     """Score a run against golden files.
 
     Args:
-        run: A run directory of ``<article_id>.json`` result documents, or those results by id.
+        run: A run directory of ``<article_id>.json`` result documents, or those results (or
+            bare extractions, e.g. a second labeller's records) by id.
         golden: A directory of golden ``<article_id>.json`` files, or those documents by id.
         threshold: Least similarity for a meeting, agreement or commitment pair to match; in
             (0, 1].
@@ -400,23 +553,58 @@ def evaluate(
     """
     if not 0.0 < threshold <= 1.0:
         raise ConfigError(f"threshold must be in (0, 1], not {threshold}")
-    results = load_run(Path(run)) if isinstance(run, str | Path) else dict(run)
-    goldens = load_golden(Path(golden)) if isinstance(golden, str | Path) else dict(golden)
+    results: dict[str, ExtractionResult | ArticleExtraction] = (
+        dict(load_run(Path(run))) if isinstance(run, str | Path) else dict(run)
+    )
+    groups: dict[str, str] = {}
+    if isinstance(golden, str | Path):
+        goldens, groups = _load_golden_with_groups(Path(golden))
+    else:
+        goldens = dict(golden)
+    scope = set(goldens)
+    if isinstance(run, str | Path):
+        listed = _manifest_articles(Path(run))
+        if listed is not None:
+            scope &= listed | set(results)
     total: Counter[str] = Counter()
+    by_language: dict[str, Counter[str]] = {}
+    by_group: dict[str, Counter[str]] = {}
     per_article: dict[str, ArticleScore] = {}
-    for article_id in sorted(goldens):
+    for article_id in sorted(scope):
         result = results.get(article_id)
-        pred = result.extraction if result is not None else None
-        per_article[article_id], tally = _score_article(pred, goldens[article_id], threshold)
+        pred = result.extraction if isinstance(result, ExtractionResult) else result
+        score, tally = _score_article(pred, goldens[article_id], threshold)
+        score.language = goldens[article_id].language
+        score.group = groups.get(article_id, "")
+        per_article[article_id] = score
         total.update(tally)
+        by_language.setdefault(score.language, Counter()).update(tally)
+        by_group.setdefault(score.group, Counter()).update(tally)
+    count = Counter(a.language for a in per_article.values())
+    count_group = Counter(a.group for a in per_article.values())
     return EvaluationReport(
         threshold=threshold,
         articles=len(per_article),
         per_article=per_article,
+        per_language={k: _slice(v, count[k]) for k, v in sorted(by_language.items())},
+        per_group={k: _slice(v, count_group[k]) for k, v in sorted(by_group.items())},
         unscored=sorted(set(results) - set(goldens)),
-        missing_from_run=sorted(set(goldens) - set(results)),
+        missing_from_run=sorted(scope - set(results)),
+        not_in_run=sorted(set(goldens) - scope),
         **_figures(total),
     )
+
+
+def _manifest_articles(directory: Path) -> set[str] | None:
+    """Article ids the run's ``manifest.json`` lists (None when there is no manifest)."""
+    path = directory / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        articles = json.loads(path.read_text(encoding="utf-8")).get("articles", {})
+    except (OSError, ValueError, AttributeError) as exc:
+        raise InputError(f"unreadable run manifest: {exc}", path=path) from exc
+    return {str(key).split("@", 1)[0] for key in articles} if isinstance(articles, dict) else None
 
 
 def _load(path: Path, kind: str, model: type[R]) -> R:
@@ -437,11 +625,14 @@ def _load(path: Path, kind: str, model: type[R]) -> R:
         raise SchemaError(f"{where}: {first['msg']}", path=path) from exc
 
 
-def _documents(directory: Path, kind: str, model: type[R], skip: set[str]) -> list[R]:
+def _documents(
+    directory: Path, kind: str, model: type[R], skip: set[str], *, recursive: bool = False
+) -> list[tuple[Path, R]]:
     if not directory.is_dir():
         raise InputError("no such directory", path=directory)
-    files = [p for p in sorted(directory.glob("*.json")) if p.name not in skip]
-    return [_load(p, kind, model) for p in files]
+    found = directory.rglob("*.json") if recursive else directory.glob("*.json")
+    files = [p for p in sorted(found) if p.name not in skip]
+    return [(p, _load(p, kind, model)) for p in files]
 
 
 def load_run(directory: Path) -> dict[str, ExtractionResult]:
@@ -452,17 +643,33 @@ def load_run(directory: Path) -> dict[str, ExtractionResult]:
         SchemaError: A document does not validate as a result.
     """
     docs = _documents(directory, "result", ExtractionResult, {"manifest.json"})
-    return {d.article_id: d for d in docs}
+    return {d.article_id: d for _, d in docs}
+
+
+def _load_golden_with_groups(directory: Path) -> tuple[dict[str, GoldenDocument], dict[str, str]]:
+    docs = _documents(directory, "golden", GoldenDocument, set(), recursive=True)
+    if not docs:
+        raise InputError("no golden <article_id>.json files", path=directory)
+    goldens: dict[str, GoldenDocument] = {}
+    groups: dict[str, str] = {}
+    where: dict[str, Path] = {}
+    for path, doc in docs:
+        if doc.article_id in goldens:
+            raise InputError(
+                f"article id {doc.article_id!r} is labelled twice (also {where[doc.article_id]})",
+                path=path,
+            )
+        goldens[doc.article_id], where[doc.article_id] = doc, path
+        groups[doc.article_id] = path.parent.relative_to(directory).as_posix().strip(".")
+    return goldens, groups
 
 
 def load_golden(directory: Path) -> dict[str, GoldenDocument]:
-    """The golden documents of a directory by article id (non-JSON files skipped).
+    """The golden documents under a directory (sub-folders included) by article id.
 
     Raises:
-        InputError: The directory is missing or holds no golden file, or a file is not JSON.
+        InputError: The directory is missing or holds no golden file, a file is not JSON, or
+            two files label the same article.
         SchemaError: A document does not validate as a golden file.
     """
-    docs = _documents(directory, "golden", GoldenDocument, set())
-    if not docs:
-        raise InputError("no golden <article_id>.json files", path=directory)
-    return {d.article_id: d for d in docs}
+    return _load_golden_with_groups(directory)[0]

