@@ -83,19 +83,43 @@ def to_markdown(report: EvaluationReport) -> str:
         out.append(_clip(f"Unscored (no golden file): {', '.join(report.unscored)}"))
     if report.missing_from_run:
         out.append(_clip(f"Missing from the run (all FN): {', '.join(report.missing_from_run)}"))
+    if report.not_in_run:
+        out.append(_clip(f"Golden articles not in this run (not scored): {len(report.not_in_run)}"))
+    if len(report.per_language) > 1 or len(report.per_group) > 1:
+        out += ["", "## By language and golden folder", ""]
+        out += ["| slice | articles | micro F1 | quotes strict F1 | TP | FP | FN |"]
+        out += ["|---|---:|---:|---:|---:|---:|---:|"]
+        slices = [
+            *report.per_language.items(),
+            *((g or ".", v) for g, v in report.per_group.items()),
+        ]
+        for name, sl in slices:
+            out.append(
+                f"| {name} | {sl.articles} | {sl.micro.f1:.3f} | {sl.per_type['quotes'].f1:.3f} "
+                f"| {sl.micro.tp} | {sl.micro.fp} | {sl.micro.fn} |"
+            )
     out += [
         "",
         "## Field accuracy (matched pairs)",
         "",
-        "| field                 | correct | total | accuracy |",
-        "|-----------------------|--------:|------:|---------:|",
+        "| field                 | correct | total | accuracy | both null |",
+        "|-----------------------|--------:|------:|---------:|----------:|",
     ]
     for key, f in report.field_accuracy.items():
-        out.append(f"| {key:<21} | {f.correct:>7} | {f.total:>5} | {_num(f.accuracy):>8} |")
+        out.append(
+            f"| {key:<21} | {f.correct:>7} | {f.total:>5} | {_num(f.accuracy):>8} "
+            f"| {f.both_null:>9} |"
+        )
     out += ["", "## Per article"]
     for article_id, a in report.per_article.items():
         out += ["", f"### {article_id}" + ("" if a.in_run else " (not in run)"), "", _line(a)]
         out += _refs("miss", a.misses) + _refs("spurious", a.spurious)
+        out += [
+            _clip(
+                f"- wrong {m.type[:-1]}.{m.field}: predicted {m.predicted!r}, golden {m.golden!r}"
+            )
+            for m in a.mismatches
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -233,6 +257,16 @@ def _ref_list(title: str, refs: list[RecordRef]) -> str:
     return f"<h3>{escape(title)} ({len(refs)})</h3><ul>{items or '<li>none</li>'}</ul>"
 
 
+def _mismatch_list(score: ArticleScore) -> str:
+    items = "".join(
+        f'<li><span class="tag {m.type[:-1]}">{m.type[:-1]}.{escape(m.field)}</span> '
+        f"predicted <b>{escape(m.predicted)}</b>, golden <b>{escape(m.golden)}</b></li>"
+        for m in score.mismatches
+    )
+    title = f"Wrong fields of matched records ({len(score.mismatches)})"
+    return f"<h3>{title}</h3><ul>{items or '<li>none</li>'}</ul>"
+
+
 def _article(
     article_id: str,
     score: ArticleScore,
@@ -274,7 +308,12 @@ def _article(
         f'<section class="article" id="article-{escape(article_id)}">'
         f'<h2>{escape(article_id)}</h2><p class="figures">{escape(figures)}</p>'
         f'<div class="cols">{body}<aside>{_ref_list("Missed", score.misses)}'
-        f"{_ref_list('Spurious', score.spurious)}"
+        f"{_ref_list('Spurious', score.spurious)}{_mismatch_list(score)}"
+        + (
+            _ref_list("Set aside (match an optional golden record)", score.set_aside)
+            if score.set_aside
+            else ""
+        )
         + (f"<h3>Golden notes</h3><ul>{notes}</ul>" if notes else "")
         + "</aside></div></section>"
     )

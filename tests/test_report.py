@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from extract.errors import InputError
 from extract.eval_cli import eval_command
 from extract.evaluate import EvaluationReport, evaluate, load_golden, load_run
+from extract.models import ArticleExtraction, GoldenDocument
 from extract.report import article_texts, to_html, to_json, to_markdown
 from tests.test_evaluate import (
     FULL,
@@ -338,3 +339,13 @@ def test_chromium_screenshot_is_not_blank(tmp_path: Path) -> None:
     chromium(f"--screenshot={shot}", "--window-size=1280,1600", page.as_uri(), tmp_path=tmp_path)
     colours = png_colours(shot)
     assert len(colours) > 20, f"only {len(colours)} colours: the page looks blank"
+
+
+def test_wrong_field_values_of_matched_pairs_are_shown() -> None:
+    m = {"participants": ["A B", "C D"], "status": "held", "evidence": "e", "span": (0, 5)}
+    gold = GoldenDocument(article_id="a", language="fr", meetings=[{**m, "date": "2025-01-02"}])
+    pred = ArticleExtraction.model_validate({"meetings": [{**m, "date": "2025-01-03"}]})
+    report = evaluate({"a": pred}, {"a": gold})
+    assert "wrong meeting.date: predicted '2025-01-03', golden '2025-01-02'" in to_markdown(report)
+    page = to_html(report, {}, {"a": gold}, {})
+    assert "predicted <b>2025-01-03</b>, golden <b>2025-01-02</b>" in page
