@@ -26,7 +26,7 @@ def required(doc: GoldenDocument) -> ArticleExtraction:
     """The records the labeller did not mark optional."""
     lists = {k: [r for r in getattr(doc, k) if not r.optional] for k in RECORD_TYPES}
     return ArticleExtraction.model_validate(
-        {k: [r.model_dump() for r in v] for k, v in lists.items()}
+        {k: [r.model_dump(exclude={"optional"}) for r in v] for k, v in lists.items()}
     )
 
 
