@@ -178,21 +178,16 @@ def main() -> None:
             report = evaluate(Path(tmp), goldens)
         stages = stage_figures(folder, goldens)
         lines += table(name, report) + ["", negatives(report, goldens), cost(name)]
-        lines.append(
-            "Stages (no model): quote candidates "
-            + _share(stages["quotes"])
-            + ", speakers in person list "
-            + _share(stages["speakers"])
-            + ", participants in person list "
-            + _share(stages["participants"])
-            + "; pre-selected sentences hold the evidence of meetings "
-            + _share(stages["meetings"])
-            + ", agreements "
-            + _share(stages["agreements"])
-            + ", commitments "
-            + _share(stages["commitments"])
-            + "."
-        )
+        labels = {
+            "quotes": "quote candidates",
+            "speakers": "speakers in person list",
+            "participants": "participants in person list",
+            "meetings": "meeting evidence pre-selected",
+            "agreements": "agreement evidence pre-selected",
+            "commitments": "commitment evidence pre-selected",
+        }
+        parts = [f"{label} {_share(stages[key])}" for key, label in labels.items()]
+        lines.append("Stages (no model): " + ", ".join(parts) + ".")
         lines.append("")
         figures[name] = {"report": json.loads(report.model_dump_json()), "stages": stages}
     print("\n".join(lines))

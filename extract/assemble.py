@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from extract.candidates import inside_quotation
 from extract.grounding import find_span, locate_evidence
 from extract.models import (
     Agreement,
@@ -24,6 +23,9 @@ from extract.models import (
     Rejected,
 )
 from extract.names import canonical
+from extract.text.countries import english_country
+from extract.text.named import is_nullish, party_named, person_named
+from extract.text.quotes import inside_quotation
 
 _MODELS: dict[str, type[BaseModel]] = {
     "meetings": Meeting,
@@ -68,9 +70,35 @@ def evidence_problem(article: str, evidence: str) -> str | None:
     return None
 
 
+def _without_placeholders(draft: dict[str, Any]) -> dict[str, Any]:
+    """Strings models write instead of null ("null", "unknown", "n/a") become null; list items
+    that are such strings are dropped."""
+    out: dict[str, Any] = {}
+    for key, value in draft.items():
+        if is_nullish(value):
+            value = None
+        elif isinstance(value, list):
+            value = [v for v in value if not is_nullish(v)]
+        out[key] = value
+    return out
+
+
+def _named_people(values: list[str], article: str, field: str) -> list[str]:
+    kept = [v for v in values if person_named(v, article)]
+    if values and not kept:
+        raise ValueError(f"{field}: no one the article names ({', '.join(values)})")
+    return kept
+
+
 def build_record(kind: RecordType, draft: dict[str, Any], article: str, language: str) -> Any:
-    """One output record from a draft; raises ValueError with the reason when it fails."""
-    fields = dict(draft)
+    """One output record from a draft; raises ValueError with the reason when it fails.
+
+    The same checks for every strategy: placeholders become null; a quote lies between quotation
+    marks of any language; speakers, participants, signatories, parties and actors are named in
+    the article (unnamed participants and signatories are dropped; a record left with none, or
+    whose speaker or actor the article never names, fails).
+    """
+    fields = _without_placeholders(draft)
     given = fields.pop("span", None)
     if given is not None and not 0 <= given[0] < given[1] <= len(article):
         given = None
@@ -82,8 +110,11 @@ def build_record(kind: RecordType, draft: dict[str, Any], article: str, language
         if not inside_quotation(article, span):
             raise ValueError("quote text is not between quotation marks in the article")
         fields["text"] = fields["evidence"] = article[span[0] : span[1]]
-        fields["speaker"] = canonical(str(fields.get("speaker", "")), article)
-        fields.setdefault("language", language)
+        speaker = canonical(str(fields.get("speaker") or ""), article)
+        if speaker and not person_named(speaker, article) and not party_named(speaker, article):
+            raise ValueError(f"speaker {speaker!r} is not named in the article")
+        fields["speaker"] = speaker
+        fields["language"] = fields.get("language") or language
     else:
         evidence = str(fields.get("evidence", ""))
         exact = given and article[given[0] : given[1]] == evidence
@@ -94,13 +125,23 @@ def build_record(kind: RecordType, draft: dict[str, Any], article: str, language
         fields["evidence"] = article[span[0] : span[1]]
     fields["span"] = span
     if kind == "meetings":
-        fields["participants"] = _names(fields.get("participants") or [], article)
+        people = _names(fields.get("participants") or [], article)
+        fields["participants"] = _named_people(people, article, "participants")
         fields["date"] = _date(fields.get("date"))
     elif kind == "agreements":
-        fields["signatories"] = _names(fields.get("signatories") or [], article)
+        people = _names(fields.get("signatories") or [], article)
+        fields["signatories"] = [p for p in people if person_named(p, article)]
+        parties = [english_country(str(p)) for p in fields.get("parties") or []]
+        named = [p for p in parties if party_named(p, article)]
+        if parties and not named:
+            raise ValueError(f"parties: none the article names ({', '.join(parties)})")
+        fields["parties"] = list(dict.fromkeys(named))
         fields["signed_date"] = _date(fields.get("signed_date"))
     elif kind == "commitments":
-        fields["actor"] = canonical(str(fields.get("actor", "")), article)
+        actor = english_country(canonical(str(fields.get("actor") or ""), article))
+        if actor and not party_named(actor, article) and not person_named(actor, article):
+            raise ValueError(f"actor {actor!r} is not named in the article")
+        fields["actor"] = actor
     try:
         return _MODELS[kind].model_validate(fields)
     except ValidationError as exc:

@@ -99,32 +99,3 @@ def persons(article: str) -> list[str]:
         if not any(same_person(surname, p) for p in out) and name_key(surname) not in NOT_NAMES:
             out.append(surname)
     return out
-
-
-_COUNTRIES = {
-    "United States": "états-unis|etats unis|usa|us|u.s.|amérique|america|vereinigte staaten|"
-    "estados unidos|stati uniti|washington",
-    "Japan": "japon|japan|tokyo|japón|giappone",
-    "China": "chine|china|pékin|beijing",
-    "South Korea": "corée du sud|south korea|südkorea|séoul|seoul",
-    "North Korea": "corée du nord|north korea|nordkorea",
-    "Russia": "russie|russia|russland",
-    "European Union": "union européenne|ue|eu|european union|europäische union",
-    "France": "france|frankreich",
-    "Germany": "allemagne|germany|deutschland",
-    "United Kingdom": "royaume-uni|uk|united kingdom|grande-bretagne|großbritannien",
-    "Cambodia": "cambodge|cambodia",
-    "Thailand": "thaïlande|thailand",
-}
-_COUNTRY_OF = {
-    strip_accents(alias).casefold().replace("-", " "): country
-    for country, aliases in _COUNTRIES.items()
-    for alias in aliases.split("|")
-}
-
-
-def english_country(name: str) -> str:
-    """The English name of a country written in another language ("Japon" -> "Japan");
-    anything else unchanged. Multi-word aliases ("états unis") are matched whole."""
-    key = strip_accents(re.sub(r"^(les?|la|l['’]|the)\s+", "", name.strip(), flags=re.I)).casefold()
-    return _COUNTRY_OF.get(key.replace("-", " "), name.strip())

@@ -26,6 +26,7 @@ from extract.models import (
     SCHEMA_VERSION,
     Backend,
     ExtractionResult,
+    Rejected,
     Source,
     Timings,
     Usage,
@@ -59,6 +60,9 @@ async def extract_one(
     finally:
         current_meter.reset(token)
     extraction, rejected = assemble(drafts.records, article.text, drafts.language)
+    rejected = [
+        Rejected(type=kind, reason=reason, record=record) for kind, reason, record in drafts.dropped
+    ] + rejected
     result = ExtractionResult(
         article_id=article.article_id,
         language=drafts.language,

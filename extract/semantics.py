@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from extract.grounding import fold
-from extract.names import english_country, name_key, same_person, strip_accents
+from extract.names import name_key, same_person, strip_accents
+from extract.text.countries import english_country
 
 MONTHS = {
     1: "janvier january januar enero gennaio",
@@ -168,8 +169,10 @@ def _overlap(a: str, b: str) -> float:
 
 def refine(
     records: dict[str, list[dict[str, Any]]], article: str, published: dt.date | None
-) -> dict[str, list[dict[str, Any]]]:
-    """Apply the checks above; returns new lists (drafts keep their evidence and span)."""
+) -> tuple[dict[str, list[dict[str, Any]]], list[tuple[str, str, dict[str, Any]]]]:
+    """Apply the checks above; returns new lists (drafts keep their evidence and span) and every
+    draft dropped, as (type, reason, draft): nothing is dropped without a trace."""
+    dropped: list[tuple[str, str, dict[str, Any]]] = []
     meetings: list[dict[str, Any]] = []
     for m in records.get("meetings", []):
         people: list[str] = []
@@ -177,10 +180,13 @@ def refine(
             if not any(same_person(p, q) for q in people):
                 people.append(p)
         if len(people) < 2:
+            dropped.append(("meetings", "fewer than two distinct participants", m))
             continue
         m = {**m, "participants": people}
         m["date"] = supported_date(m.get("date"), m["evidence"], published, m.get("status", ""))
-        if not any(_same_people(people, k["participants"]) for k in meetings):
+        if any(_same_people(people, k["participants"]) for k in meetings):
+            dropped.append(("meetings", "duplicate of a meeting with the same participants", m))
+        else:
             meetings.append(m)
     agreements: list[dict[str, Any]] = []
     for a in records.get("agreements", []):
@@ -189,10 +195,12 @@ def refine(
             a.get("signed_date"), a["evidence"], published, a.get("status", "")
         )
         if a.get("status") == "negotiating" and not _NEGOTIATION.search(a["evidence"]):
-            continue  # a "negotiating" status the sentence does not support
-        if not _AGREEMENT.search(a["evidence"]):
-            continue  # the sentence names no agreement
-        if not any(_overlap(a["title"], k["title"]) >= 0.5 for k in agreements):
+            dropped.append(("agreements", "status negotiating not supported by the sentence", a))
+        elif not _AGREEMENT.search(a["evidence"]):
+            dropped.append(("agreements", "the sentence names no agreement", a))
+        elif any(_overlap(a["title"], k["title"]) >= 0.5 for k in agreements):
+            dropped.append(("agreements", "duplicate of an agreement with a similar title", a))
+        else:
             agreements.append(a)
     commitments: list[dict[str, Any]] = []
     for c in records.get("commitments", []):
@@ -203,11 +211,18 @@ def refine(
             same_person(c["actor"], k["actor"]) and _overlap(c["action"], k["action"]) >= 0.6
             for k in commitments
         )
-        if not dup and c.get("action") and states_intention(c["evidence"]):
+        if dup:
+            dropped.append(("commitments", "duplicate of a commitment by the same actor", c))
+        elif not c.get("action"):
+            dropped.append(("commitments", "no action", c))
+        elif not states_intention(c["evidence"]):
+            dropped.append(("commitments", "the sentence states no intention", c))
+        else:
             commitments.append(c)
-    return {
+    kept = {
         "meetings": meetings,
         "agreements": agreements,
         "quotes": records.get("quotes", []),
         "commitments": commitments,
     }
+    return kept, dropped

@@ -87,7 +87,7 @@ def test_dates_are_kept_only_when_the_sentence_supports_them() -> None:
 
 def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
     ev = {"evidence": "Un accord a été signé.", "span": (0, 22)}
-    records = refine(
+    records, _ = refine(
         {
             "meetings": [
                 {**ev, "participants": ["Donald Trump", "M. Trump"], "status": "held"},

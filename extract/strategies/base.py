@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -39,6 +39,8 @@ class Drafts:
 
     language: str
     records: dict[str, list[dict[str, Any]]]
+    dropped: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    """Drafts code set aside before grounding, as (type, reason, draft): reported as rejected."""
 
 
 class Strategy(Protocol):

@@ -206,9 +206,10 @@ class Staged:
                 number = item.pop("sentence")
                 start, end = spans[number - 1]
                 item["evidence"], item["span"] = article[start:end], (start, end)
+        dropped: list[tuple[str, str, dict[str, Any]]] = []
         if self.code:
-            records = refine(records, article, published)
-        return Drafts(language=detect_language(article), records=records)
+            records, dropped = refine(records, article, published)
+        return Drafts(language=detect_language(article), records=records, dropped=dropped)
 
 
 def _quote(candidate: Candidate, speaker: str) -> dict[str, Any]:

@@ -1,0 +1,74 @@
+"""Is a name one the article itself gives? Checked in code after every model answer, for every
+strategy: a speaker, participant, signatory, party or actor the article never names is an
+invention (a real quote given to "Barack Obama", a meeting of leaders the article never mentions).
+
+Language-neutral: names are compared by their words after folding case and accents, so
+"Sanae Takaichi" is found in "Mme Takaichi" and "Kellwitz Logistik AG" in "Kellwitz"; a
+country written in English ("Japan") is found through its CLDR names in the article's language
+("Japon"). A name made only of generic words ("the city") cannot be checked and passes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from extract.text.countries import country_code, country_named_in
+
+# Words that identify no one: joins, articles, titles and the generic nouns of organisation names
+# as the models write them in English (the field language of every record).
+GENERIC = frozenset(
+    "and of the for de del della des du la le von und et y e a an "
+    "mr mrs ms dr prof sir city town government regional federal national ministry council "
+    "municipality company group inc corp co ag gmbh se sa spa srl sl ltd plc llc nv bv "
+    "university institute agency union party club fc association federation committee board "
+    "signatory signatories countries country state states parties workers staff management".split()
+)
+# Model-written placeholders for "no value", in the record languages the models write.
+NULLISH = frozenset(
+    ["null", "none", "nil", "unknown", "n/a", "na", "n.a.", "-", "--", "—", "?", "unspecified"]
+    + ["undefined", "not specified", "not mentioned", "not stated", "not given", "no date"]
+    + ["no deadline", "no amount", "not applicable"]
+)
+_JOINT = re.compile(r"\s+(?:and|&|et|und|y|e)\s+|\s*[,;/]\s*", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _tokens(name: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", _fold(name)) if len(w) > 1 and w not in GENERIC]
+
+
+@lru_cache(maxsize=64)
+def _article_words(article: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", _fold(article)))
+
+
+def is_nullish(value: object) -> bool:
+    """True for the strings models write instead of null ("null", "unknown", "n/a" …)."""
+    return isinstance(value, str) and _fold(value.strip()) in NULLISH
+
+
+def person_named(name: str, article: str) -> bool:
+    """True when the article gives the person's surname (the last distinctive word)."""
+    tokens = _tokens(name)
+    return not tokens or tokens[-1] in _article_words(article)
+
+
+def party_named(name: str, article: str) -> bool:
+    """True when every member of a (possibly joint: "X and Y") party is named in the article:
+    a country by any of its CLDR names, anything else by one of its distinctive words."""
+    for part in (p for p in _JOINT.split(name) if p.strip()):
+        code = country_code(part)
+        if code is not None:
+            if not country_named_in(code, article):
+                return False
+            continue
+        tokens = _tokens(part)
+        if tokens and not _article_words(article) & set(tokens):
+            return False
+    return True

@@ -1,0 +1,121 @@
+"""The language layer as pure functions, per language, on lines written for these tests (no
+model, no recording): quotation marks, country names from CLDR, names the article gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.text.countries import country_named_in, english_country
+from extract.text.named import is_nullish, party_named, person_named
+from extract.text.quotes import inside_quotation, quoted_spans
+
+
+def quoted(text: str) -> list[str]:
+    return [text[a:b] for a, b in quoted_spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en-us", "“We will build it,” she said.", ["We will build it,"]),
+        ("en-us", 'He said "no" and "yes".', ["no", "yes"]),
+        ("en-uk", "‘It’s a victory,’ said Ms Pendle.", ["It’s a victory,"]),
+        ("en-uk", "'We don't agree,' he said.", ["We don't agree,"]),
+        ("en", "“The judge called it ‘unfair’ today,” she said.",
+         ["The judge called it ‘unfair’ today,", "unfair"]),
+        ("en", "“First paragraph.\n“Second one,” she said.", ["First paragraph.", "Second one,"]),
+        ("fr", "« Nous serons là », a déclaré M. Dupont.", ["\u00a0Nous serons là\u00a0"]),
+        ("fr", "Il cite l’accord et « l’avenir ».", ["\u00a0l’avenir\u00a0"]),
+        ("de", "„Wir haben eine Einigung“, sagte Jonas Brandt.", ["Wir haben eine Einigung"]),
+        ("de", "»Das ist gut«, sagte er. »Und das auch.«", ["Das ist gut", "Und das auch."]),
+        ("de", "„Er nannte es ‚fair‘“, so Keller.", ["Er nannte es ‚fair‘", "fair"]),
+        ("es", "—Vamos a cumplir —dijo la alcaldesa—.", ["Vamos a cumplir"]),
+        ("es", "«Es un buen acuerdo», afirmó.", ["Es un buen acuerdo"]),
+        ("it", "«Una giornata storica», ha detto il sindaco.", ["Una giornata storica"]),
+        ("pl", "„Tak” – powiedział.", ["Tak"]),
+    ],
+)  # fmt: skip
+def test_quoted_passages_in_every_language(language: str, text: str, expected: list[str]) -> None:
+    got = quoted(text.replace("« ", "«\u00a0").replace(" »", "\u00a0»"))
+    assert got == expected, language
+
+
+def test_the_text_between_quotes_is_not_a_quote() -> None:
+    text = "„Ja“, sagte er. „Nein“, sagte sie."
+    between = text.index(", sagte er.")
+    assert not inside_quotation(text, (between, between + 10))
+    assert inside_quotation(text, (1, 3))
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("Japon", "Japan"),
+        ("les États‑Unis", "United States"),
+        ("Vereinigte Staaten", "United States"),
+        ("Estados Unidos", "United States"),
+        ("Stati Uniti", "United States"),
+        ("USA", "United States"),
+        ("Corée du Sud", "South Korea"),
+        ("Union européenne", "European Union"),
+        ("Suisse", "Switzerland"),
+        ("Nordwerk AG", "Nordwerk AG"),
+    ],
+)
+def test_country_names_come_from_cldr(name: str, english: str) -> None:
+    assert english_country(name) == english
+
+
+def test_a_country_is_found_in_the_articles_language() -> None:
+    assert country_named_in("JP", "Le Japon offrira des cerisiers.")
+    assert country_named_in("DE", "Die Bundesregierung in Deutschland")
+    assert not country_named_in("CN", "Le Japon offrira des cerisiers.")
+
+
+def test_people_and_parties_must_be_named_in_the_article() -> None:
+    article = "« Oui », a dit Mme Takaichi. La société Kellwitz et le Japon signeront."
+    assert person_named("Sanae Takaichi", article)
+    assert not person_named("Barack Obama", article)
+    assert party_named("Kellwitz Logistik AG", article)
+    assert party_named("Japan and Kellwitz", article)
+    assert not party_named("China", article)
+    assert party_named("the city", article)  # generic words only: cannot be checked
+
+
+@pytest.mark.parametrize("value", ["null", "None", "unknown", "N/A", "not specified", "—"])
+def test_placeholders_are_nullish(value: str) -> None:
+    assert is_nullish(value)
+
+
+@pytest.mark.parametrize("value", ["Paris", "2026", "Null Island Ltd", "nullable"])
+def test_real_values_are_not_nullish(value: str) -> None:
+    assert not is_nullish(value)
+
+
+def test_every_strategy_gets_the_same_checks_after_the_model() -> None:
+    from extract.assemble import assemble
+
+    article = (
+        "REUTLINGEN (dpa) – „Wir haben eine Einigung“, sagte Jonas Brandt. "
+        "Die Stadt wird 40 Millionen Euro zahlen."
+    )
+    quote = {"speaker": "Jonas Brandt", "text": "Wir haben eine Einigung", "language": "de"}
+    invented = {**quote, "speaker": "Barack Obama"}
+    commitment = {
+        "actor": "City of Reutlingen",
+        "action": "pay",
+        "amount": "null",
+        "deadline": "unknown",
+        "evidence": "Die Stadt wird 40 Millionen Euro zahlen.",
+    }
+    extraction, rejected = assemble(
+        {"quotes": [quote, invented], "commitments": [commitment, {**commitment, "actor": "n/a"}]},
+        article,
+        "de",
+    )
+    assert [q.speaker for q in extraction.quotes] == ["Jonas Brandt"]  # German marks accepted
+    (kept,) = extraction.commitments
+    assert kept.amount is None and kept.deadline is None
+    reasons = sorted(r.reason for r in rejected)
+    assert any("Barack Obama" in r and "not named" in r for r in reasons)
+    assert any("actor" in r for r in reasons)
