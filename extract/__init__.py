@@ -4,10 +4,13 @@ from extract._version import __version__
 from extract.api import aextract_article, extract_article, extract_many
 from extract.errors import (
     BackendError,
+    BudgetError,
     ConfigError,
     ExtractError,
     ExtractionError,
     InputError,
+    OutputError,
+    RecordingError,
     ReplayMissError,
     SchemaError,
 )
@@ -31,6 +34,7 @@ __all__ = [
     "Agreement",
     "ArticleExtraction",
     "BackendError",
+    "BudgetError",
     "Commitment",
     "ConfigError",
     "EvaluationReport",
@@ -40,7 +44,9 @@ __all__ = [
     "GoldenDocument",
     "InputError",
     "Meeting",
+    "OutputError",
     "Quote",
+    "RecordingError",
     "Rejected",
     "ReplayMissError",
     "RunManifest",

@@ -9,15 +9,36 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from pathlib import Path
+from typing import Any
 
 from extract.articles import Article
 from extract.backend import LLM
+from extract.errors import ExtractError
 from extract.models import ExtractionResult
 from extract.pipeline import extract_one, run_batch
 from extract.run_manifest import RunManifest
 from extract.settings import Settings
+
+_IN_A_LOOP = {
+    "extract_article": "use `await extract.aextract_article(...)`",
+    "extract_many": "run it in a thread: `await asyncio.to_thread(extract.extract_many, ...)`",
+}
+
+
+def _run(name: str, make: Any) -> Any:
+    """``asyncio.run`` of ``make()``; inside a running event loop an ``ExtractError`` instead
+    (checked before the coroutine exists, so none is left un-awaited)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        coroutine: Coroutine[Any, Any, Any] = make()
+        return asyncio.run(coroutine)
+    raise ExtractError(
+        f"{name}() cannot run inside a running event loop (async code, Jupyter): "
+        + _IN_A_LOOP[name]
+    )
 
 
 async def aextract_article(
@@ -56,14 +77,22 @@ def extract_article(
     published: dt.date | None = None,
     settings: Settings | None = None,
 ) -> ExtractionResult:
-    """Extract the records of one article; the blocking twin of ``aextract_article``."""
-    return asyncio.run(
-        aextract_article(text, article_id=article_id, published=published, settings=settings)
+    """Extract the records of one article; the blocking twin of ``aextract_article``.
+
+    Raises:
+        ExtractError: or one of its subclasses; also when called inside a running event loop.
+    """
+    result: ExtractionResult = _run(
+        "extract_article",
+        lambda: aextract_article(
+            text, article_id=article_id, published=published, settings=settings
+        ),
     )
+    return result
 
 
 def extract_many(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     *,
     out_dir: str | Path = "out",
     settings: Settings | None = None,
@@ -73,13 +102,17 @@ def extract_many(
 
     Articles run concurrently (``settings.concurrency``); a failing article is recorded in the
     manifest and does not stop the others; articles already done with the same inputs are
-    skipped unless ``force``.
+    skipped unless ``force``. ``paths`` is one path (``str`` or ``Path``) or several.
+    Replay from recordings: ``Settings(cassette="replay")`` (or ``EXTRACT_CASSETTE=replay``).
+
+    Raises:
+        ExtractError: or one of its subclasses (a missing path, an output folder that cannot be
+            written); also when called inside a running event loop.
     """
-    return asyncio.run(
-        run_batch(
-            [Path(p) for p in paths],
-            Path(out_dir),
-            settings or Settings.from_env(),
-            force=force,
-        )
+    listed = [paths] if isinstance(paths, str | Path) else list(paths)
+    chosen = settings or Settings.from_env()
+    manifest: RunManifest = _run(
+        "extract_many",
+        lambda: run_batch([Path(p) for p in listed], Path(out_dir), chosen, force=force),
     )
+    return manifest

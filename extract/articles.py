@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import errno
 import hashlib
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,28 +123,47 @@ def load_article(path: Path, *, published: dt.date | None = None) -> Article:
     """Read one article file as strict UTF-8.
 
     Non-UTF-8 files are refused rather than guessed at: a wrong guess would corrupt the quotes
-    that must stay verbatim. The message names the fix (``iconv``).
+    that must stay verbatim. The message names the fix (``iconv``). Only regular files are
+    opened (a FIFO or a device would block or never end), and no more is read than the size
+    limit needs.
     """
-    if not path.exists():
-        raise InputError("no such file or directory", path=path)
-    if path.is_dir():
-        raise InputError("is a directory (give a file, or a folder to `extract run`)", path=path)
     try:
-        raw = path.read_bytes()
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(_stat_problem(path, exc), path=path) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory (give a file, or a folder to `extract run`)", path=path)
+    if not stat.S_ISREG(mode):
+        raise InputError(f"not a regular file ({_kind(mode)}), not an article", path=path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(_MAX_BYTES)
+            longer = bool(handle.read(1))
     except PermissionError:
         raise InputError("permission denied", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    if encoding := _utf16_or_32(raw):
+        raise InputError(
+            f"{encoding} text, not UTF-8; convert it, e.g. "
+            f"`iconv -f {encoding} -t utf-8 {path.name} > {path.stem}.utf8{path.suffix}`",
+            path=path,
+        )
     if b"\x00" in raw[:8192]:
         raise InputError("binary file, not a text article", path=path)
     try:
-        text = raw.decode("utf-8-sig")
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=not longer)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); convert it, "
             f"e.g. `iconv -f latin1 -t utf-8 {path.name}`",
             path=path,
         ) from None
+    if longer:  # more than _MAX_BYTES bytes: over MAX_CHARS characters whatever they are
+        raise InputError(
+            f"article has more than {MAX_CHARS:,} characters, over the limit: split it first",
+            path=path,
+        )
     meta, text = split_front_matter(text, where=str(path))
     check_text(text, where=str(path))
     language = meta.get("language", "").lower() or None
@@ -159,6 +181,50 @@ def load_article(path: Path, *, published: dt.date | None = None) -> Article:
     )
 
 
+# Enough bytes for MAX_CHARS characters of up to 4 bytes each, a BOM, and one more character.
+_MAX_BYTES = 4 * (MAX_CHARS + 1) + 3
+
+
+def _stat_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (the link points back to itself)"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "broken symbolic link (its target does not exist)"
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return f"cannot read: {exc.strerror}"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a plain file"
+
+
+def _utf16_or_32(raw: bytes) -> str | None:
+    """``UTF-16LE``/``UTF-16BE``/``UTF-32…`` when ``raw`` looks like it (BOM, or NUL pattern)."""
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32LE"),
+        (codecs.BOM_UTF32_BE, "UTF-32BE"),
+        (codecs.BOM_UTF16_LE, "UTF-16LE"),
+        (codecs.BOM_UTF16_BE, "UTF-16BE"),
+    ):
+        if raw.startswith(bom):
+            return name
+    head = raw[:4096]
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 8:  # text mostly in the Latin range: every other byte is NUL
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+            return "UTF-16LE"
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+            return "UTF-16BE"
+    return None
+
+
 def _is_article(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES
 
@@ -167,10 +233,11 @@ def collect(paths: list[Path]) -> list[Path]:
     """Article files from files and folders (folders: ``*.txt``/``*.md``, sorted, not recursive).
 
     In a folder, other files and sub-folders are left out (``ignored`` counts them); a file
-    named explicitly is always taken.
+    named explicitly is always taken, if it is a regular file.
 
     Raises:
-        InputError: a path does not exist, or a folder holds no article file.
+        InputError: a path does not exist (or is a broken link or a link loop), is not a
+            regular file (a FIFO, a device), or a folder holds no article file.
     """
     found: list[Path] = []
     for path in paths:
@@ -180,6 +247,12 @@ def collect(paths: list[Path]) -> list[Path]:
                 raise InputError(f"no {'/'.join(ARTICLE_SUFFIXES)} files in this folder", path=path)
             found.extend(files)
         elif path.exists() or path.is_symlink():
+            try:
+                mode = path.stat().st_mode
+            except OSError as exc:
+                raise InputError(_stat_problem(path, exc), path=path) from None
+            if not stat.S_ISREG(mode):  # opening a FIFO blocks; a device never ends
+                raise InputError(f"not a regular file ({_kind(mode)}), not an article", path=path)
             found.append(path)
         else:
             raise InputError("no such file or directory", path=path)

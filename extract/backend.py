@@ -7,11 +7,13 @@ SDK's own retries are off. Validation re-asks are instructor's, bounded by ``max
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import email.utils
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -29,9 +31,15 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from extract.errors import BackendError, ConfigError, ExtractionError, ReplayMissError
+from extract.errors import (
+    BackendError,
+    BudgetError,
+    ConfigError,
+    ExtractionError,
+    ReplayMissError,
+)
 from extract.gbnf import grammar_for
-from extract.recording import MeterTransport, RecordTransport, ReplayTransport, scrub
+from extract.recording import MeterTransport, RecordTransport, ReplayTransport, printable, scrub
 from extract.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)
@@ -68,7 +76,11 @@ def retry_after_seconds(response: httpx2.Response) -> float | None:
 
 
 class RetryTransport(httpx2.AsyncBaseTransport):
-    """Retry retryable statuses and transport errors with exponential backoff and jitter."""
+    """Retry retryable statuses and transport errors with exponential backoff and jitter.
+
+    ``timeout`` bounds each whole attempt, body included: httpx's read timeout is per read, so a
+    server trickling one byte at a time would otherwise keep a request alive forever.
+    """
 
     def __init__(
         self,
@@ -77,10 +89,12 @@ class RetryTransport(httpx2.AsyncBaseTransport):
         max_retries: int,
         wait_initial: float = 1.0,
         wait_max: float = 60.0,
+        timeout: float | None = None,
     ) -> None:
         self.inner = inner
         self.max_retries = max_retries
         self.wait_max = wait_max
+        self.timeout = timeout
         self._backoff = wait_exponential_jitter(initial=wait_initial, max=wait_max, jitter=1)
 
     def _wait(self, state: RetryCallState) -> float:
@@ -93,9 +107,14 @@ class RetryTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         async def send() -> httpx2.Response:
-            response = await self.inner.handle_async_request(request)
-            if response.status_code in RETRY_STATUSES:
-                await response.aread()  # free the connection before waiting
+            try:
+                async with asyncio.timeout(self.timeout):
+                    response = await self.inner.handle_async_request(request)
+                    await response.aread()  # the whole body within the deadline
+            except TimeoutError:
+                raise httpx2.ReadTimeout(
+                    f"no complete response within {self.timeout:g} s", request=request
+                ) from None
             return response
 
         retrying = AsyncRetrying(
@@ -130,8 +149,26 @@ def build_transport(
         if settings.cassette == "record":
             base = RecordTransport(base, settings.recordings, settings.secrets)
     return RetryTransport(
-        MeterTransport(base), max_retries=settings.max_retries, wait_max=settings.retry_wait_max
+        MeterTransport(base),
+        max_retries=settings.max_retries,
+        wait_max=settings.retry_wait_max,
+        timeout=settings.timeout,
     )
+
+
+def check_recordings(settings: Settings) -> None:
+    """Replay needs its folder: say where it was looked for, rather than miss every request.
+
+    Raises:
+        ConfigError: replaying, and ``settings.recordings`` is not a folder.
+    """
+    if settings.cassette == "replay" and not settings.recordings.is_dir():
+        where = settings.recordings.absolute()
+        relative = "" if settings.recordings.is_absolute() else " (relative to this folder)"
+        raise ConfigError(
+            f"no recordings folder at {where}{relative}: run from the project folder, or "
+            "give the folder with --recordings / EXTRACT_RECORDINGS"
+        )
 
 
 validation_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
@@ -149,11 +186,21 @@ class Answer:
 
 
 class LLM:
-    """One configured endpoint; ``ask`` returns a validated Pydantic object."""
+    """One configured endpoint; ``ask`` returns a validated Pydantic object.
+
+    ``guard`` (optional) is asked before every call: a reason it returns (the run's budget is
+    spent, the run is stopping) raises ``BudgetError`` instead of sending the request.
+    """
 
     def __init__(
-        self, settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
+        self,
+        settings: Settings,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        guard: Callable[[], str | None] | None = None,
     ) -> None:
+        self.guard = guard
+        check_recordings(settings)
         if settings.cassette != "replay" and "api.openai.com" in settings.base_url:
             if not settings.api_key:
                 raise ConfigError(
@@ -167,7 +214,8 @@ class LLM:
         )
         self._openai = openai.AsyncOpenAI(
             api_key=settings.api_key or "no-key",  # local servers need none; the SDK wants one
-            base_url=settings.base_url,
+            base_url=settings.api_base_url,
+            default_query=dict(settings.query) or None,  # on every request, after the path
             max_retries=0,
             http_client=self._http,
         )
@@ -192,6 +240,8 @@ class LLM:
             ExtractionError: the answer was cut (token cap) or empty.
         """
         s = self.settings
+        if self.guard is not None and (reason := self.guard()):
+            raise BudgetError(reason)
         # The validators read the article from a ContextVar: passing ``context=`` to instructor
         # would render every message as a Jinja template ("{{ … }}" in an article would run).
         extra: dict[str, Any] = {}
@@ -277,8 +327,9 @@ def _status_message(exc: openai.APIStatusError) -> str:
 
 
 def _first_line(exc: BaseException | str) -> str:
+    """One line of what an exception or a server says, control characters escaped."""
     text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
+    return printable(text[0] if text else type(exc).__name__)[:300]
 
 
 def _unusable(exc: InstructorRetryException) -> str:

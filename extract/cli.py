@@ -9,6 +9,7 @@ API key scrubbed.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -22,26 +23,55 @@ import click
 from dotenv import load_dotenv
 
 from extract._version import __version__
-from extract.articles import collect, ignored, parse_date
-from extract.errors import ConfigError, ExtractError, InputError, SchemaError
+from extract.articles import ARTICLE_SUFFIXES, collect, parse_date
+from extract.backend import check_recordings
+from extract.errors import ConfigError, ExtractError, InputError, OutputError, SchemaError
 from extract.eval_cli import eval_command
-from extract.pipeline import BatchEvent, run_batch
-from extract.recording import scrub, write_atomic
+from extract.grounding import span_errors
+from extract.pipeline import BatchEvent, check_writable, run_batch
+from extract.recording import printable, scrub, write_atomic
 from extract.run_manifest import RunManifest
-from extract.schemas import stale_schemas, validation_errors, write_schemas
-from extract.settings import MODES, Settings
+from extract.schemas import SAFE_ID, kind_of, stale_schemas, validation_errors, write_schemas
+from extract.settings import MODES, STRATEGY_NAMES, Settings
 
 DEBUG = {"on": False}
 SECRETS: list[str] = []  # scrubbed from everything printed, tracebacks included
 T = TypeVar("T")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        DEBUG["on"] = True
+
+
+def _debug_option() -> click.Option:
+    """``--debug``, accepted before or after the subcommand."""
+    return click.Option(
+        ["--debug"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help="Show tracebacks on errors.",
+    )
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print ``text`` with control characters escaped: what a server or a file name says
+    cannot move the cursor, clear the screen or retitle the terminal."""
+    click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="extract")
-@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
-def cli(debug: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Turn news articles into validated, source-grounded records."""
-    DEBUG["on"] = debug
+    if ctx.invoked_subcommand is None:  # `extract` alone: the help, not an error
+        click.echo(ctx.get_help())
+
+
+cli.params.append(_debug_option())
 
 
 @cli.command()
@@ -54,15 +84,8 @@ def cli(debug: bool) -> None:
     type=click.Path(path_type=Path),
     help="Output folder.",
 )
-@click.option(
-    "--replay", "cassette", flag_value="replay", help="Answer from recordings; no network."
-)
-@click.option(
-    "--record",
-    "cassette",
-    flag_value="record",
-    help="Call the endpoint live and save every response.",
-)
+@click.option("--replay", is_flag=True, help="Answer from recordings; no network.")
+@click.option("--record", is_flag=True, help="Call the endpoint live and save every response.")
 @click.option(
     "--recordings",
     type=click.Path(path_type=Path),
@@ -78,6 +101,7 @@ def cli(debug: bool) -> None:
 )
 @click.option(
     "--strategy",
+    type=click.Choice(("auto", *STRATEGY_NAMES)),
     help="How the model is asked [env EXTRACT_STRATEGY; default auto: staged for a local "
     "endpoint, single otherwise].",
 )
@@ -101,13 +125,16 @@ def cli(debug: bool) -> None:
     help='Publication date of articles whose front matter gives none (resolves "on Tuesday").',
 )
 @click.option("--force", is_flag=True, help="Redo articles already done with the same inputs.")
-def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options: Any) -> None:
+def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **options: Any) -> None:
     """Extract records from article files or folders into OUT/<article_id>.json.
 
     A .txt/.md file may start with a front-matter header (a line ---, key: value lines for
     title, published, url, language, author, a line ---); offsets count from the text after it.
     """
+    if replay and record:
+        raise click.UsageError("--replay and --record exclude each other: choose one")
     force = options.pop("force")
+    cassette = "replay" if replay else "record" if record else None
     published_text = options.pop("published")
     try:
         published = parse_date(published_text) if published_text else None
@@ -115,45 +142,75 @@ def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options:
         raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint="--published") from None
     settings = Settings.from_env(cassette=cassette, **options)
     SECRETS.extend(settings.secrets)
-    for folder, count in ignored(list(paths)).items():
-        click.echo(
-            f"extract: note: {folder}: left out {count} entr{'y' if count == 1 else 'ies'} "
-            "that are not .txt/.md files (sub-folders are not searched)",
-            err=True,
-        )
+    files = collect(list(paths))  # a missing path or a FIFO stops here, before anything
+    check_recordings(settings)
+    try:  # before any request: a folder that cannot take the documents is a usage error
+        check_writable(out_dir, "--out")
+        if settings.cassette == "record":
+            check_writable(settings.recordings, "--recordings")
+    except OutputError as exc:
+        raise ConfigError(str(exc)) from exc
+    for folder in paths:
+        if folder.is_dir() and (left := _left_out(folder)):
+            what = (
+                f"{len(left)} entry that is not a .txt/.md file"
+                if len(left) == 1
+                else f"{len(left)} entries that are not .txt/.md files"
+            )
+            names = ", ".join(left[:3]) + (", …" if len(left) > 3 else "")
+            echo(
+                f"extract: note: {folder}: left out {what}: {names} (sub-folders are not searched)",
+                err=True,
+            )
     show_bar = sys.stderr.isatty()
 
     def event(e: BatchEvent) -> None:
         if bar is not None:
             bar.update(1)
         elif e.status == "failed":
-            click.echo(f"failed  {e.article_id}: {e.error}", err=True)
+            echo(f"failed  {e.article_id}: {scrub(e.error or '', SECRETS)}", err=True)
         else:
-            click.echo(f"{e.status:<7} {e.article_id}", err=True)
+            echo(f"{e.status:<7} {e.article_id}", err=True)
         if DEBUG["on"] and e.exception is not None:
             _print_traceback(e.exception)
 
+    def note(text: str) -> None:
+        echo(f"extract: note: {text}", err=True)
+
     bar = None
     if show_bar:
-        bar = click.progressbar(
-            length=len(collect(list(paths))), label="extracting", file=sys.stderr
-        )
+        bar = click.progressbar(length=len(files), label="extracting", file=sys.stderr)
         bar.__enter__()
     try:
         work = run_batch(
-            list(paths), out_dir, settings, force=force, published=published, on_event=event
+            list(paths),
+            out_dir,
+            settings,
+            force=force,
+            published=published,
+            on_event=event,
+            on_note=note,
         )
         manifest = asyncio.run(_cancel_on_sigterm(work))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        click.echo(_interrupted(out_dir), err=True)
+        echo(_interrupted(out_dir), err=True)
         sys.exit(130)
     finally:
         signal.signal(signal.SIGTERM, _interrupt)
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(summary(manifest, out_dir))
+    echo(scrub(summary(manifest, out_dir), SECRETS))
     if any(a.status in ("failed", "pending") for a in manifest.articles.values()):
         sys.exit(1)
+
+
+def _left_out(folder: Path) -> list[str]:
+    """Names of the entries of ``folder`` that are not articles (what ``collect`` skips)."""
+    return sorted(
+        e.name
+        for e in folder.iterdir()
+        if not (e.is_file() and e.suffix.lower() in ARTICLE_SUFFIXES)
+    )
 
 
 async def _cancel_on_sigterm(work: Coroutine[Any, Any, T]) -> T:
@@ -209,31 +266,71 @@ def summary(manifest: RunManifest, out_dir: Path) -> str:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check result, golden or manifest JSON documents against the schemas."""
+    """Check result, golden or manifest JSON documents against the schemas, and check that
+    every span holds its text in the article when the article is at hand."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.json")))
+            found = sorted(path.glob("*.json"))
+            if not found:
+                raise InputError("no .json documents in this folder to validate", path=path)
+            files.extend(found)
         elif path.exists():
             files.append(path)
         else:
             raise InputError("no such file or directory", path=path)
-    bad = 0
+    bad = grounded = 0
     for file in files:
+        note = ""
         try:
             document = json.loads(file.read_text(encoding="utf-8"))
             errors = validation_errors(document)
+            if not errors:
+                article, note = _article_for(document, file)
+                if article is not None:
+                    errors = span_errors(document.get("extraction", document), article)
+                    grounded += 1
         except (ValueError, ExtractError) as exc:
             errors = [f"not valid JSON: {exc}" if isinstance(exc, ValueError) else str(exc)]
         if errors:
             bad += 1
-            click.echo(
-                f"{file}: {errors[0]}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
-                err=True,
-            )
-    click.echo(f"{len(files) - bad} valid, {bad} invalid")
-    if bad or not files:
+            more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+            echo(f"{file}: {errors[0]}{more}", err=True)
+        elif note:
+            echo(f"{file}: schema valid; {note}", err=True)
+    click.echo(
+        f"{len(files) - bad} valid, {bad} invalid; spans checked against the article "
+        f"in {grounded} of {len(files)}"
+    )
+    if bad:
         sys.exit(1)
+
+
+def _article_for(document: Any, file: Path) -> tuple[str | None, str]:
+    """The article a result or golden document was made from, if it is at hand and unchanged,
+    else ``None`` and why spans were not checked (empty for documents without spans)."""
+    kind = kind_of(document)
+    if kind == "result":
+        source = document["source"]
+        if not source.get("path"):
+            return None, "spans not checked: the document names no article file"
+        path = Path(source["path"])
+    elif kind == "golden":
+        article_id = document["article_id"]
+        if not SAFE_ID.fullmatch(article_id):
+            return None, f"spans not checked: article id {article_id!r} is not a file name"
+        path = file.parent.parent / "seeds" / f"{article_id}.txt"
+    else:
+        return None, ""
+    try:
+        text = path.read_bytes().decode("utf-8-sig") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is None:
+        return None, f"spans not checked: article {path} not found"
+    if kind == "result" and hashlib.sha256(text.encode()).hexdigest() != source["sha256"]:
+        return None, f"spans not checked: article {path} has changed since (sha256 differs)"
+    return text, ""
 
 
 @cli.command()
@@ -309,6 +406,8 @@ def local_server(port: int, threads: int, ctx: int) -> None:
 
 
 cli.add_command(eval_command)
+for _command in cli.commands.values():
+    _command.params.append(_debug_option())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -345,11 +444,11 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _print_traceback(exc: BaseException) -> None:
-    click.echo(scrub("".join(traceback.format_exception(exc)), SECRETS), err=True, nl=False)
+    echo(scrub("".join(traceback.format_exception(exc)), SECRETS).rstrip("\n"), err=True)
 
 
 def _fail(exc: BaseException, code: int) -> None:
     if DEBUG["on"]:
         _print_traceback(exc)
-    click.echo(f"extract: error: {scrub(str(exc), SECRETS)}", err=True)
+    echo(f"extract: error: {scrub(str(exc), SECRETS)}", err=True)
     sys.exit(code)

@@ -7,7 +7,9 @@
     ├── InputError           an article that cannot be read (missing, empty, binary, not UTF-8)
     ├── OutputError          a document that cannot be written (disk full, not a file)
     ├── BackendError         the LLM call failed after bounded retries (status, attempts)
-    │   └── ReplayMissError  --replay met a request that was never recorded
+    │   ├── ReplayMissError  --replay met a request that was never recorded
+    │   └── RecordingError   a recording exists but cannot be used (corrupt, unreadable)
+    ├── BudgetError          the run's budget (requests, tokens) or a stop ended work mid-article
     ├── ExtractionError      the model's answer could not be parsed into records
     └── SchemaError          a document does not validate against schemas/
 """
@@ -60,6 +62,20 @@ class ReplayMissError(BackendError):
             f"no recording {key} in {directory}: this request was never recorded "
             "(re-record with `extract run ... --record` against a live server)"
         )
+
+
+class RecordingError(BackendError):
+    """A recording file exists but cannot be replayed; the message names it and the problem."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"recording {path}: {message}; delete it and re-record (`extract run ... --record`)"
+        )
+
+
+class BudgetError(ExtractError):
+    """The run may make no more requests (budget spent, or the run is stopping)."""
 
 
 class ExtractionError(ExtractError):

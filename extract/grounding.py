@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 _FOLD = {
     **dict.fromkeys("'‘’‚‛′`´ʼ", "'"),
@@ -148,3 +150,34 @@ def locate_evidence(
     if best is None or best[0] < min_overlap:
         return None
     return best[1]
+
+
+def span_errors(extraction: Mapping[str, Any], article: str) -> list[str]:
+    """Where a document's records do not hold the article's own characters (empty: grounded).
+
+    Each record's ``evidence`` must be ``article[start:end]`` of its ``span``, and a quote's
+    ``text`` too (so quotes are verbatim). For documents already schema-valid.
+    """
+    errors: list[str] = []
+    for kind, records in extraction.items():
+        for n, record in enumerate(records if isinstance(records, list) else []):
+            where = f"extraction/{kind}/{n}"
+            try:
+                start, end = record["span"]
+            except (KeyError, TypeError, ValueError):
+                continue  # the schema check reports it
+            if not 0 <= start <= end <= len(article):
+                errors.append(
+                    f"{where}/span: [{start}, {end}] is outside the article "
+                    f"({len(article)} characters)"
+                )
+                continue
+            there = article[start:end]
+            fields = ("evidence", "text") if kind == "quotes" else ("evidence",)
+            for name in fields:
+                if name in record and record[name] != there:
+                    errors.append(
+                        f"{where}/{name}: not the article's text at span [{start}, {end}] "
+                        f"(which is {there[:40]!r})"
+                    )
+    return errors

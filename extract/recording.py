@@ -12,19 +12,22 @@ stored, so API keys cannot reach a recording; the body is scrubbed of the key as
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import datetime as dt
 import hashlib
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
-from extract.errors import ReplayMissError
+from extract.errors import RecordingError, ReplayMissError
 
 FORMAT_VERSION = 1
 
@@ -41,12 +44,50 @@ def request_key(request: httpx2.Request) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
+# A credential as an Authorization header carries it (``Bearer sk-…``, ``Basic dXNl…``), echoed
+# back in an error body. Prose ("Basic income") is left alone: a Bearer token holds a digit, a
+# Basic one is Base64 of ``user:password``.
+_AUTH_VALUE = re.compile(r"\b(Bearer|Basic)(\s+)([\w.~+/-]{4,}=*)")
+
+
+def _credential(match: re.Match[str]) -> str:
+    kind, space, token = match.groups()
+    if kind == "Bearer":
+        secret = any(c.isdigit() for c in token)
+    else:
+        try:
+            secret = b":" in base64.b64decode(token, validate=True)
+        except ValueError:
+            secret = False
+    return f"{kind}{space}[REDACTED]" if secret else match.group(0)
+
+
 def scrub(text: str, secrets: list[str]) -> str:
-    """Replace every non-trivial secret in ``text``."""
-    for secret in secrets:
+    """Replace every secret in ``text``, and any ``Bearer``/``Basic`` credential.
+
+    A secret of 8 characters or more is replaced wherever it occurs; a shorter one wherever it
+    stands as a token of its own (not inside a longer word), so that a 2-character dummy key
+    does not blank out every word holding those letters, while ``sk-1234`` is still caught.
+    """
+    text = _AUTH_VALUE.sub(_credential, text)
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         if len(secret) >= 8:
             text = text.replace(secret, "[REDACTED]")
+        else:
+            text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", "[REDACTED]", text)
     return text
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences, bells, line breaks)
+    are shown escaped, ``\\x1b``, instead of acting on the screen."""
+    return "".join(_shown(c) for c in text)
+
+
+def _shown(char: str) -> str:
+    if unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co"):
+        return char
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 TEMP_SUFFIX = ".tmp"
@@ -143,12 +184,24 @@ class ReplayTransport(httpx2.AsyncBaseTransport):
         path = self.directory / f"{key}.json"
         if not path.is_file():
             raise ReplayMissError(key, self.directory)
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        resp = entry["response"]
-        body = resp["body"]
+        try:
+            entry = json.loads(path.read_bytes())
+        except OSError as exc:
+            raise RecordingError(f"cannot read: {exc.strerror}", path=path) from exc
+        except ValueError as exc:  # empty, truncated, not UTF-8
+            raise RecordingError(f"not valid JSON ({_first(exc)})", path=path) from exc
+        resp = entry.get("response") if isinstance(entry, dict) else None
+        if not isinstance(resp, dict) or not isinstance(resp.get("status"), int):
+            raise RecordingError("not a recording (no response object with a status)", path=path)
+        body = resp.get("body")
         content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        headers = {"content-type": resp.get("content_type", "application/json")}
+        headers = {"content-type": str(resp.get("content_type", "application/json"))}
         return httpx2.Response(resp["status"], headers=headers, content=content, request=request)
+
+
+def _first(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:120] if lines else type(exc).__name__
 
 
 @dataclass
@@ -182,7 +235,7 @@ class MeterTransport(httpx2.AsyncBaseTransport):
         if meter is not None:
             meter.requests += 1
         response = await self.inner.handle_async_request(request)
-        if meter is None or response.status_code != 200:
+        if meter is None:
             return response
         content = await response.aread()
         try:
@@ -191,13 +244,24 @@ class MeterTransport(httpx2.AsyncBaseTransport):
             return response
         if not isinstance(body, dict):
             return response
-        usage = body.get("usage") or {}
+        usage = body.get("usage")
+        usage = usage if isinstance(usage, dict) else {}
+        # every answered request counts, failed or not: a server may bill an error it returns
+        meter.prompt_tokens += _tokens(usage.get("prompt_tokens"))
+        meter.completion_tokens += _tokens(usage.get("completion_tokens"))
+        if response.status_code != 200:
+            return response
         meter.calls += 1
-        meter.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        meter.completion_tokens += int(usage.get("completion_tokens") or 0)
         for choice in body.get("choices") or []:
             meter.finish_reasons.append(str(choice.get("finish_reason")))
         return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def _tokens(value: Any) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0

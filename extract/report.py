@@ -14,8 +14,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from extract.articles import load_article
+from extract.errors import ExtractError
 from extract.evaluate import ArticleScore, EvaluationReport, Figures, RecordRef, Scores, label
 from extract.models import RECORD_TYPES, ExtractionResult, GoldenDocument, RecordType
+from extract.schemas import SAFE_ID
 
 WIDTH = 100
 _ROWS: tuple[tuple[RecordType, str], ...] = (
@@ -371,23 +374,26 @@ def article_texts(
 ) -> dict[str, str]:
     """Article texts for the HTML page, by id; articles with no readable text are left out.
 
-    Tries the result's ``source.path`` (preferring a file whose sha256 matches the result), then
-    ``seeds/<article_id>.txt`` beside the golden directory.
+    Reads the result's ``source.path`` only when that file's sha256 is the one the result
+    states (a document cannot make the report embed a file its author did not already know),
+    then ``seeds/<article_id>.txt`` beside the golden directory, only for an id that is a plain
+    file name (no ``/``, no ``..``), checked against the result's sha256 when there is one.
+    Only regular files are read, at most the article size limit.
     """
     texts: dict[str, str] = {}
     for article_id in article_ids:
         doc = run_docs.get(article_id)
         candidates = [Path(doc.source.path)] if doc and doc.source.path else []
-        candidates.append(golden_dir.parent / "seeds" / f"{article_id}.txt")
-        found: list[str] = []
+        if SAFE_ID.fullmatch(article_id):
+            candidates.append(golden_dir.parent / "seeds" / f"{article_id}.txt")
         for path in candidates:
             try:
-                found.append(path.read_bytes().decode("utf-8-sig"))
-            except (OSError, UnicodeDecodeError):
+                text = load_article(path).text
+            except ExtractError:
                 continue
-        exact = [t for t in found if doc and _sha(t) == doc.source.sha256]
-        if exact or found:
-            texts[article_id] = (exact or found)[0]
+            if doc is None or _sha(text) == doc.source.sha256:
+                texts[article_id] = text
+                break
     return texts
 
 

@@ -8,6 +8,7 @@ The Pydantic models are the source; ``extract schemas`` writes the files and
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,11 @@ def stale_schemas(directory: Path) -> list[str]:
     return stale
 
 
+# What ``articles.article_id_for`` makes: a plain file name, so ``<id>.json`` and
+# ``seeds/<id>.txt`` stay inside their folder (no ``/``, no leading ``.``).
+SAFE_ID = re.compile(r"\w[\w.-]*")
+
+
 @cache
 def _validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema_of(kind), format_checker=FormatChecker())
@@ -83,7 +89,14 @@ def validation_errors(document: Any, kind: str | None = None) -> list[str]:
     """Every schema violation as ``path: message`` (empty when valid)."""
     kind = kind or kind_of(document)
     errors = sorted(_validator(kind).iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+    found = [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in errors]
+    article_id = document.get("article_id") if isinstance(document, dict) else None
+    if kind != "manifest" and isinstance(article_id, str) and not SAFE_ID.fullmatch(article_id):
+        found.append(
+            f"article_id: {article_id!r} is not a plain file name (letters, digits, '_', '.', "
+            "'-'; no '/' or leading '.')"
+        )
+    return found
 
 
 def check_document(

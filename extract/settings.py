@@ -10,11 +10,14 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from extract.errors import ConfigError
 
 MODES = ("json_schema", "gbnf", "tools", "json", "md_json")
+STRATEGY_NAMES = ("single", "staged", "candidates", "staged-raw")  # = extract.strategies
+CASSETTES = ("record", "replay")
+PUBLIC_QUERY = frozenset({"api-version"})  # query parameters that are not secrets (Azure)
 LLAMA_CPP_PORT = 8080  # llama-server's default port, where `extract local-server` serves
 LOCAL_BASE_URL = f"http://127.0.0.1:{LLAMA_CPP_PORT}/v1"
 LOCAL_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -36,6 +39,7 @@ ENV = {
     "retry_wait_max": "EXTRACT_RETRY_WAIT_MAX",
     "max_requests": "EXTRACT_MAX_REQUESTS",
     "token_budget": "EXTRACT_TOKEN_BUDGET",
+    "cassette": "EXTRACT_CASSETTE",
 }
 
 
@@ -62,8 +66,11 @@ class Settings:
         max_tokens: Completion token cap per call.
         temperature: Sampling temperature (0 for reproducible recordings).
         concurrency: Articles in flight at once.
-        recordings: Folder of recorded responses.
-        cassette: ``None`` (live), ``"record"`` or ``"replay"``.
+        recordings: Folder of recorded responses (a relative path is read from the current
+            directory); ``str`` or ``Path``.
+        cassette: ``None`` (live), ``"record"`` (live, every response saved under
+            ``recordings``) or ``"replay"`` (answers from ``recordings`` only, no network).
+            Environment: ``EXTRACT_CASSETTE``. Anything else is a ``ConfigError``.
         retry_wait_max: Cap in seconds for one backoff or Retry-After wait.
         max_requests: Per-run budget of HTTP requests (retries included); ``None``: no limit.
             Checked before each article starts: articles in flight finish.
@@ -89,6 +96,13 @@ class Settings:
     token_budget: int | None = None
 
     def __post_init__(self) -> None:
+        _check_base_url(self.base_url)
+        if self.cassette not in (None, *CASSETTES):
+            raise ConfigError(
+                f"unknown cassette {self.cassette!r}: choose 'replay', 'record' or None (live) "
+                "(EXTRACT_CASSETTE)"
+            )
+        object.__setattr__(self, "recordings", Path(self.recordings))
         if self.strategy == "auto":
             object.__setattr__(self, "strategy", "staged" if self.is_local else "single")
         if self.mode == "auto":
@@ -97,6 +111,9 @@ class Settings:
         if self.mode not in MODES:
             choices = ", ".join(("auto", *MODES))
             raise ConfigError(f"unknown mode {self.mode!r}: choose one of {choices}")
+        if self.strategy not in STRATEGY_NAMES:
+            choices = ", ".join(("auto", *STRATEGY_NAMES))
+            raise ConfigError(f"unknown strategy {self.strategy!r}: choose one of {choices}")
         for name in ("max_reasks", "max_retries", "max_tokens", "concurrency"):
             if int(getattr(self, name)) < (1 if name in ("max_tokens", "concurrency") else 0):
                 raise ConfigError(f"{name} must be a positive integer, not {getattr(self, name)}")
@@ -146,9 +163,20 @@ class Settings:
 
     @property
     def secrets(self) -> list[str]:
-        """Values that must never be written anywhere: the key, a password in ``base_url``."""
-        found = [self.api_key, urlsplit(self.base_url).password]
+        """Values that must never be written anywhere: the key, the base URL's query values."""
+        found = [self.api_key, *(v for k, v in self.query if k.lower() not in PUBLIC_QUERY)]
         return [s for s in found if s]
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """The base URL's query parameters (``?api-key=…`` of Azure-style endpoints)."""
+        return parse_qsl(urlsplit(self.base_url).query, keep_blank_values=True)
+
+    @property
+    def api_base_url(self) -> str:
+        """``base_url`` without its query: the SDK appends paths, the query goes on each request."""
+        parts = urlsplit(self.base_url)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
     @property
     def public_base_url(self) -> str:
@@ -158,3 +186,20 @@ class Settings:
         if parts.port:
             netloc += f":{parts.port}"
         return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _check_base_url(url: str) -> None:
+    """Refuse a base URL that cannot work, or would leak credentials; never quotes the URL."""
+    fix = "give one like http://127.0.0.1:8080/v1 (--base-url or OPENAI_BASE_URL)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise ConfigError(f"the base URL is malformed ({exc}): {fix}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"the base URL needs http:// or https:// and a host: {fix}")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            "the base URL holds credentials (user:password@), which would be sent instead of "
+            "the API key: remove them and put the key in OPENAI_API_KEY"
+        )

@@ -38,7 +38,7 @@ _TAG = re.compile(r"ref:([\w-]+)")
 class Reply:
     """What the server does with one request."""
 
-    kind: str  # "json", "raw", "hang" or "drop"
+    kind: str  # "json", "raw", "hang", "drop" or "trickle"
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
@@ -65,6 +65,11 @@ def status(code: int, *, retry_after: str | None = None, message: str = "synthet
 def hang(seconds: float = 60.0) -> Reply:
     """Hold the request far past the client's timeout, then close without answering."""
     return Reply("hang", delay=seconds)
+
+
+def trickle(interval: float = 0.3) -> Reply:
+    """Headers at once, then one byte of a long body every ``interval`` seconds."""
+    return Reply("trickle", delay=interval)
 
 
 def drop() -> Reply:
@@ -116,6 +121,7 @@ class FaultServer:
         self.log: list[tuple[str, float, str]] = []  # (key, time, reply kind) per request
         self.overflow = 0
         self.authorizations: set[str] = set()  # Authorization headers seen
+        self.paths: list[str] = []  # request paths, query strings included
         self.active = 0  # requests being answered now, and the most at once
         self.peak = 0
         self._lock = threading.Lock()
@@ -173,7 +179,8 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if not self.path.endswith("/chat/completions"):
+            server.paths.append(self.path)
+            if not self.path.split("?")[0].endswith("/chat/completions"):
                 self._send(404, {"error": {"message": f"no route {self.path}"}}, {})
                 return
             _, reply = server.next_reply(body)
@@ -188,6 +195,9 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                     server.active -= 1
 
         def _reply(self, reply: Reply) -> None:
+            if reply.kind == "trickle":
+                self._trickle(reply.delay)
+                return
             if reply.kind in ("hang", "drop"):
                 server._stop.wait(reply.delay)
                 self.close_connection = True  # no response at all: the client sees EOF
@@ -199,7 +209,22 @@ def _handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                 return
             text = json.dumps(reply.body, ensure_ascii=False)
             text = text.replace("{auth}", self.headers.get("Authorization", ""))
+            text = text.replace("{path}", self.path)
             self._send(reply.status, text.encode(), {**_JSON, **reply.headers})
+
+        def _trickle(self, interval: float) -> None:
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.flush()
+                while not server._stop.wait(interval):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+            except OSError:  # the client gave up
+                pass
+            self.close_connection = True
 
         def _send(self, code: int, body: Any, headers: dict[str, str]) -> None:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()

@@ -129,10 +129,10 @@ def test_unreadable_file_is_an_input_error_naming_it(
     # Runs as root too: the read itself is made to fail as it does for a mode-000 file.
     article = write_articles(tmp_path, {"locked": TEXT}) / "locked.txt"
 
-    def denied(self: Path) -> bytes:
+    def denied(self: Path, *args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)  # load_article opens the file to read a bounded part
     with pytest.raises(InputError, match=r"locked\.txt: permission denied$"):
         load_article(article)
 

@@ -1,6 +1,7 @@
 """How the LLM is asked. A strategy turns one article into draft records; the pipeline grounds them.
 
-Add a strategy by implementing ``Strategy`` and registering it in ``STRATEGIES``.
+Add a strategy by implementing ``Strategy``, registering it in ``STRATEGIES`` and naming it in
+``extract.settings.STRATEGY_NAMES`` (settings are checked before any strategy is built).
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ from extract.semantics import refine, sentences_about
 from extract.strategies.base import AnswerModel, Drafts
 
 NONE = "none"
+# One call per quotation the code cannot attribute: an article with hundreds of quotation marks
+# (hostile, or a transcript) would cost hundreds of sequential calls. Over the cap the article
+# fails before any call, saying to split it; the seeds need at most a few questions.
+MAX_SPEAKER_QUESTIONS = 40
 IsoDate = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -172,8 +176,17 @@ class Staged:
         quotes: list[dict[str, Any]] = []
         records: dict[str, list[dict[str, Any]]] = {}
         if self.staged:
-            for cand in candidates:
-                known = attributed_speaker(article, cand, people) if self.code else None
+            speakers = [
+                attributed_speaker(article, cand, people) if self.code else None
+                for cand in candidates
+            ]
+            if (questions := speakers.count(None)) > MAX_SPEAKER_QUESTIONS:
+                raise ExtractionError(
+                    f"{questions} quotations need a speaker question, over the cap of "
+                    f"{MAX_SPEAKER_QUESTIONS} per article: split the article, or use "
+                    "--strategy single (one call)"
+                )
+            for cand, known in zip(candidates, speakers, strict=True):
                 if known is None:  # no attribution pattern in code: ask the model
                     question = QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text)
                     value = await ask("speaker", question, models["speaker"])
