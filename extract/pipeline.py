@@ -58,7 +58,9 @@ async def extract_one(
         drafts = await strategy.run(llm, article.text, article.published)
     finally:
         current_meter.reset(token)
-    extraction, rejected = assemble(drafts.records, article.text, drafts.language)
+    extraction, rejected = assemble(
+        drafts.records, article.text, drafts.language, published=article.published
+    )
     result = ExtractionResult(
         article_id=article.article_id,
         language=drafts.language,
