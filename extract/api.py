@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from extract.articles import Article
@@ -21,27 +22,41 @@ from extract.settings import Settings
 
 
 async def aextract_article(
-    text: str,
+    text: str | Article,
     *,
     article_id: str | None = None,
     published: dt.date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
     settings: Settings | None = None,
 ) -> ExtractionResult:
     """Extract the records of one article (async).
 
     Args:
-        text: The article, any language.
+        text: The article, any language (offsets count from its first character), or an
+            ``Article`` carrying its metadata (the keyword arguments then fill what it lacks).
         article_id: Id to carry into the result; defaults to the text's sha256 prefix.
-        published: Publication date, used to resolve relative dates ("mardi").
+        published: Publication date, used to resolve relative dates ("mardi"); without it they
+            stay null and ``date_text`` keeps the article's words.
+        title: Carried into the result, like ``url`` and ``author``.
+        url: The article's address.
+        author: The article's author.
         settings: Endpoint and behaviour; ``Settings.from_env()`` when omitted.
 
     Raises:
         ExtractError: or one of its subclasses; nothing else escapes.
     """
     settings = settings or Settings.from_env()
-    article = Article(article_id or "", text, None, published)
-    if not article_id:
-        article = Article(article.sha256[:16], text, None, published)
+    given = text if isinstance(text, Article) else Article("", text)
+    article = replace(
+        given,
+        article_id=article_id or given.article_id or given.sha256[:16],
+        published=given.published or published,
+        title=given.title or title,
+        url=given.url or url,
+        author=given.author or author,
+    )
     llm = LLM(settings)
     try:
         return await extract_one(article, settings, llm)
@@ -50,15 +65,26 @@ async def aextract_article(
 
 
 def extract_article(
-    text: str,
+    text: str | Article,
     *,
     article_id: str | None = None,
     published: dt.date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
     settings: Settings | None = None,
 ) -> ExtractionResult:
     """Extract the records of one article; the blocking twin of ``aextract_article``."""
     return asyncio.run(
-        aextract_article(text, article_id=article_id, published=published, settings=settings)
+        aextract_article(
+            text,
+            article_id=article_id,
+            published=published,
+            title=title,
+            url=url,
+            author=author,
+            settings=settings,
+        )
     )
 
 
@@ -68,8 +94,13 @@ def extract_many(
     out_dir: str | Path = "out",
     settings: Settings | None = None,
     force: bool = False,
+    published: dt.date | None = None,
 ) -> RunManifest:
     """Extract every article file (or folder of them) into ``out_dir``, with a manifest.
+
+    Files: ``.txt``/``.md`` (optional front matter), ``.jsonl``/``.ndjson`` and ``.csv`` (one
+    article per line or row), ``.html``/``.htm`` (the ``html`` extra). ``published`` is the
+    publication date of articles that carry none.
 
     Articles run concurrently (``settings.concurrency``); a failing article is recorded in the
     manifest and does not stop the others; articles already done with the same inputs are
@@ -81,5 +112,6 @@ def extract_many(
             Path(out_dir),
             settings or Settings.from_env(),
             force=force,
+            published=published,
         )
     )

@@ -118,7 +118,7 @@ def run(paths: tuple[Path, ...], out_dir: Path, cassette: str | None, **options:
     for folder, count in ignored(list(paths)).items():
         click.echo(
             f"extract: note: {folder}: left out {count} entr{'y' if count == 1 else 'ies'} "
-            "that are not .txt/.md files (sub-folders are not searched)",
+            "that are not article files (sub-folders are not searched)",
             err=True,
         )
     show_bar = sys.stderr.isatty()

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract._version import __version__
-from extract.articles import Article, article_id_for, check_text, collect, load_article
+from extract.articles import Article, article_id_for, check_text, collect
 from extract.assemble import assemble
 from extract.backend import LLM
 from extract.errors import ExtractError, InputError, OutputError
+from extract.inputs import Entry, entries, failing
 from extract.models import (
     SCHEMA_VERSION,
     Backend,
@@ -58,8 +59,9 @@ async def extract_one(
         drafts = await strategy.run(llm, article.text, article.published)
     finally:
         current_meter.reset(token)
+    language = article.language or drafts.language  # metadata the article came with wins
     extraction, rejected = assemble(
-        drafts.records, article.text, drafts.language, published=article.published
+        drafts.records, article.text, language, published=article.published
     )
     result = ExtractionResult(
         article_id=article.article_id,
@@ -69,7 +71,7 @@ async def extract_one(
         url=article.url,
         author=article.author,
         source=Source(
-            path=str(article.path) if article.path else None,
+            path=article.source or (str(article.path) if article.path else None),
             sha256=article.sha256,
             chars=len(article.text),
         ),
@@ -215,44 +217,57 @@ async def run_batch(
         if on_event:
             on_event(BatchEvent(article_id, status.status, status.error, exc))
 
-    def failed(path: Path, error: BaseException | str, meter: Meter | None = None) -> ArticleStatus:
+    def failed(
+        entry: Entry, error: BaseException | str, meter: Meter | None = None
+    ) -> ArticleStatus:
         return ArticleStatus(
             status="failed",
-            path=str(path),
+            path=str(entry.path),
+            source=entry.source,
             error=scrub(str(error), settings.secrets),
             usage=_usage(meter or Meter()),
         )
 
     order: list[str] = []
-    seen: dict[str, Path] = {}
-    jobs: list[tuple[str, Path]] = []
+    seen: dict[str, str] = {}
+    jobs: list[tuple[str, Entry]] = []
     for path in files:
-        article_id = article_id_for(path)
-        if article_id in seen:
-            key = f"{article_id}@{path}"
-            order.append(key)
-            error = InputError(
-                f"duplicate article id {article_id!r} (also {seen[article_id]}): rename one",
-                path=path,
-            )
-            finish(key, failed(path, error), error)
-            continue
-        seen[article_id] = path
-        order.append(article_id)
-        jobs.append((article_id, path))
+        try:
+            found = entries(path)
+        except InputError as exc:  # a whole .jsonl/.csv file that cannot be read
+            found = [Entry(article_id_for(path), path, str(path), failing(exc))]
+        for entry in found:
+            article_id = entry.article_id
+            if article_id in seen:
+                key = f"{article_id}@{entry.source}"
+                order.append(key)
+                error = InputError(
+                    f"duplicate article id {article_id!r} (also {seen[article_id]}): rename one",
+                    path=entry.source,
+                )
+                finish(key, failed(entry, error), error)
+                continue
+            seen[article_id] = entry.source
+            order.append(article_id)
+            jobs.append((article_id, entry))
 
     llm = LLM(settings, transport=transport)  # type: ignore[arg-type]
     limit = asyncio.Semaphore(settings.concurrency)
 
-    async def one(article_id: str, path: Path) -> None:
+    async def one(article_id: str, entry: Entry) -> None:
+        path, source = entry.path, entry.source
         async with limit:
             meter = Meter()
             try:
-                article = load_article(path, published=published)
+                article = entry.load(published)
                 target = out_dir / f"{article_id}.json"
                 if not force and _done_before(target, article, settings):
                     status = ArticleStatus(
-                        status="skipped", path=str(path), sha256=article.sha256, output=target.name
+                        status="skipped",
+                        path=str(path),
+                        source=source,
+                        sha256=article.sha256,
+                        output=target.name,
                     )
                     finish(article_id, status)
                     return
@@ -260,13 +275,19 @@ async def run_batch(
                 if reason := budget_reason(settings, *spent):
                     manifest.run.stopped = reason
                     status = ArticleStatus(
-                        status="pending", path=str(path), sha256=article.sha256, error=reason
+                        status="pending",
+                        path=str(path),
+                        source=source,
+                        sha256=article.sha256,
+                        error=reason,
                     )
                     finish(article_id, status)
                     return
                 meters.append(meter)
                 result = await extract_one(article, settings, llm, meter=meter)
                 try:
+                    if entry.saved_text:  # the text the spans point into, beside the document
+                        write_atomic(target.with_suffix(".txt"), article.text)
                     write_atomic(target, result.model_dump_json(indent=2) + "\n")
                 except OSError as exc:
                     raise OutputError(f"cannot write: {exc.strerror}", path=target) from exc
@@ -277,6 +298,7 @@ async def run_batch(
                 status = ArticleStatus(
                     status="ok",
                     path=str(path),
+                    source=source,
                     sha256=article.sha256,
                     output=target.name,
                     usage=result.usage,
@@ -286,10 +308,10 @@ async def run_batch(
                 )
                 finish(article_id, status)
             except ExtractError as exc:
-                finish(article_id, failed(path, exc, meter), exc)
+                finish(article_id, failed(entry, exc, meter), exc)
             except Exception as exc:  # a bug must not sink the run: recorded, shown by --debug
                 reason = f"internal error: {type(exc).__name__}: {exc}; rerun with --debug"
-                finish(article_id, failed(path, reason.splitlines()[0], meter), exc)
+                finish(article_id, failed(entry, reason.splitlines()[0], meter), exc)
 
     try:
         await asyncio.gather(*(one(a, p) for a, p in jobs))
@@ -300,10 +322,13 @@ async def run_batch(
         manifest.run.stopped = scrub(f"stopped by {type(exc).__name__}: {exc}", settings.secrets)
         raise
     finally:
-        for article_id, path in jobs:  # in flight or not started when the run stopped
+        for article_id, entry in jobs:  # in flight or not started when the run stopped
             if article_id not in manifest.articles:
                 manifest.articles[article_id] = ArticleStatus(
-                    status="pending", path=str(path), error=f"{manifest.run.stopped}: rerun"
+                    status="pending",
+                    path=str(entry.path),
+                    source=entry.source,
+                    error=f"{manifest.run.stopped}: rerun",
                 )
         manifest.articles = {key: manifest.articles[key] for key in order}
         manifest.run.finished = dt.datetime.now(dt.UTC)

@@ -85,7 +85,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
 def remove_stale_temps(directory: Path) -> int:
     """Delete the temporary files a killed ``write_atomic`` left in ``directory``; their count."""
-    stale = list(directory.glob(f".*.json.*{TEMP_SUFFIX}"))
+    stale = [p for kind in ("json", "txt") for p in directory.glob(f".*.{kind}.*{TEMP_SUFFIX}")]
     for path in stale:
         path.unlink(missing_ok=True)
     return len(stale)
