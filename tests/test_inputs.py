@@ -169,10 +169,26 @@ def test_html_without_trafilatura_is_a_config_error_with_the_fix(
         entries(path)
 
 
-def test_library_takes_metadata_and_exports_article() -> None:
+def test_library_takes_metadata_and_exports_article(tmp_path: Path) -> None:
     assert "Article" in extract.__all__
-    article = extract.Article("x", SENTENCE, title="T")
-    assert article.sha256 and article.title == "T"
+    with FaultServer() as server:
+        server.default = ok(language="en", meetings=[MEETING])
+        settings = extract.Settings(
+            base_url=server.url, model="synthetic-model", strategy="single",
+            recordings=tmp_path / "rec",
+        )  # fmt: skip
+        result = extract.extract_article(
+            SENTENCE, published=dt.date(2025, 10, 29), title="T", url="https://x.example/1",
+            settings=settings,
+        )  # fmt: skip
+        given = extract.Article("a7", SENTENCE, author="A. Writer", language="en")
+        other = extract.extract_article(given, settings=settings)
+    assert (result.title, result.url, result.published) == ("T", "https://x.example/1",
+                                                            dt.date(2025, 10, 29))  # fmt: skip
+    (meeting,) = result.extraction.meetings
+    assert (meeting.date_text, meeting.date) == ("on Tuesday", dt.date(2025, 10, 28))
+    assert (other.article_id, other.author, other.published) == ("a7", "A. Writer", None)
+    assert other.extraction.meetings[0].date is None  # no publication date: never a guess
 
 
 @pytest.fixture(scope="module")
