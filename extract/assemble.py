@@ -116,7 +116,7 @@ def build_record(
     elif kind == "commitments":
         fields["actor"] = canonical(str(fields.get("actor", "")), article)
     if kind != "quotes":
-        _date_fields(kind, fields, language, published)
+        date_fields(kind, fields, language, published)
     try:
         return _MODELS[kind].model_validate(fields)
     except ValidationError as exc:
@@ -128,7 +128,7 @@ def build_record(
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date_fields(
+def date_fields(
     kind: RecordType, fields: dict[str, Any], language: str, published: dt.date | None
 ) -> None:
     """Set ``date_text`` from the evidence and the date (or deadline) resolved from it."""
