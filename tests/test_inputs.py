@@ -114,13 +114,14 @@ def test_csv_rows_with_multiline_text_and_bad_rows(tmp_path: Path) -> None:
         f'c1,First,2025-10-29,"{SENTENCE}\nSecond line, with a comma.",ignored\n'
         ",No text,2025-10-29,,\n"
         f"c3,Bad date,2025-13-01,{SENTENCE},\n"
-        f",,,{SENTENCE},\n",
+        f",,,{SENTENCE},\n"
+        f"c7,,,{SENTENCE},,surplus\n",
         encoding="utf-8",
     )
     found = entries(path)
     assert [(e.article_id, e.source) for e in found] == [
         ("c1", f"{path}:2"), ("export_4", f"{path}:4"), ("c3", f"{path}:5"),
-        ("export_6", f"{path}:6"),
+        ("export_6", f"{path}:6"), ("export_7", f"{path}:7"),
     ]  # fmt: skip
     article = found[0].load(None)
     assert article.text == f"{SENTENCE}\nSecond line, with a comma."
@@ -128,6 +129,7 @@ def test_csv_rows_with_multiline_text_and_bad_rows(tmp_path: Path) -> None:
     assert _problems(path) == {
         f"{path}:4": f"{path}:4: no `text`",
         f"{path}:5": f"{path}:5: published '2025-13-01' is not a date (YYYY-MM-DD)",
+        f"{path}:7": f"{path}:7: more values than header columns",
     }
 
 
@@ -136,6 +138,21 @@ def test_csv_without_a_text_column_is_refused_whole(tmp_path: Path) -> None:
     path.write_text("id,body\n1,hello\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad.csv: the CSV header has no `text` column"):
         entries(path)
+
+
+def test_jsonl_that_is_not_utf8_is_refused_whole(tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(_line(text="Élysée").encode("latin-1"))
+    with pytest.raises(InputError, match="latin.jsonl: not UTF-8"):
+        entries(path)
+
+
+def test_html_page_without_main_text_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("trafilatura")
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><title>Menu</title></head><body></body></html>", "utf-8")
+    with pytest.raises(InputError, match="empty.html: no main text found in this page"):
+        load_html(path)
 
 
 def test_html_page_gives_main_text_and_metadata(tmp_path: Path) -> None:
@@ -204,6 +221,8 @@ def mixed_run(
         f'id,text,published\nc1,"{SENTENCE} ref:c1",2025-10-29\nc2,,\n', encoding="utf-8"
     )
     (folder / "a.txt").write_text(f"{SENTENCE}\nref:a\n", encoding="utf-8")
+    (folder / "zdup.jsonl").write_text(_line(id="n1", text=SENTENCE) + "\n", encoding="utf-8")
+    (folder / "latin.jsonl").write_bytes(_line(text="Élysée").encode("latin-1"))
     if _has_trafilatura():
         (folder / "page.html").write_text(PAGE, encoding="utf-8")
     out = root / "out"
@@ -239,6 +258,11 @@ def test_run_names_sources_and_fails_only_the_bad_lines(
     assert articles["news_2"]["error"].startswith("in/news.jsonl:2: not JSON")
     assert articles["c2"]["error"] == "in/table.csv:3: no `text`"
     assert "failed  news_3: in/news.jsonl:3: no `text`" in proc.stderr
+    assert articles["n1@in/zdup.jsonl:1"]["error"] == (
+        "in/zdup.jsonl:1: duplicate article id 'n1' (also in/news.jsonl:1): rename one"
+    )
+    assert articles["latin"]["status"] == "failed"
+    assert articles["latin"]["error"].startswith("in/latin.jsonl: not UTF-8")
     ok_ids = sorted(k for k, a in articles.items() if a["status"] == "ok")
     expected = ["a", "c1", "n1", "news_8"] + (["page"] if _has_trafilatura() else [])
     assert ok_ids == expected
