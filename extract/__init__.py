@@ -2,6 +2,7 @@
 
 from extract._version import __version__
 from extract.api import aextract_article, extract_article, extract_many
+from extract.articles import Article
 from extract.errors import (
     BackendError,
     BudgetError,
@@ -32,6 +33,7 @@ from extract.settings import Settings
 
 __all__ = [
     "Agreement",
+    "Article",
     "ArticleExtraction",
     "BackendError",
     "BudgetError",

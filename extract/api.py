@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Coroutine, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,27 +43,41 @@ def _run(name: str, make: Any) -> Any:
 
 
 async def aextract_article(
-    text: str,
+    text: str | Article,
     *,
     article_id: str | None = None,
     published: dt.date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
     settings: Settings | None = None,
 ) -> ExtractionResult:
     """Extract the records of one article (async).
 
     Args:
-        text: The article, any language.
+        text: The article, any language (offsets count from its first character), or an
+            ``Article`` carrying its metadata (the keyword arguments then fill what it lacks).
         article_id: Id to carry into the result; defaults to the text's sha256 prefix.
-        published: Publication date, used to resolve relative dates ("mardi").
+        published: Publication date, used to resolve relative dates ("mardi"); without it they
+            stay null and ``date_text`` keeps the article's words.
+        title: Carried into the result, like ``url`` and ``author``.
+        url: The article's address.
+        author: The article's author.
         settings: Endpoint and behaviour; ``Settings.from_env()`` when omitted.
 
     Raises:
         ExtractError: or one of its subclasses; nothing else escapes.
     """
     settings = settings or Settings.from_env()
-    article = Article(article_id or "", text, None, published)
-    if not article_id:
-        article = Article(article.sha256[:16], text, None, published)
+    given = text if isinstance(text, Article) else Article("", text)
+    article = replace(
+        given,
+        article_id=article_id or given.article_id or given.sha256[:16],
+        published=given.published or published,
+        title=given.title or title,
+        url=given.url or url,
+        author=given.author or author,
+    )
     llm = LLM(settings)
     try:
         return await extract_one(article, settings, llm)
@@ -71,10 +86,13 @@ async def aextract_article(
 
 
 def extract_article(
-    text: str,
+    text: str | Article,
     *,
     article_id: str | None = None,
     published: dt.date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
     settings: Settings | None = None,
 ) -> ExtractionResult:
     """Extract the records of one article; the blocking twin of ``aextract_article``.
@@ -85,7 +103,13 @@ def extract_article(
     result: ExtractionResult = _run(
         "extract_article",
         lambda: aextract_article(
-            text, article_id=article_id, published=published, settings=settings
+            text,
+            article_id=article_id,
+            published=published,
+            title=title,
+            url=url,
+            author=author,
+            settings=settings,
         ),
     )
     return result
@@ -97,8 +121,13 @@ def extract_many(
     out_dir: str | Path = "out",
     settings: Settings | None = None,
     force: bool = False,
+    published: dt.date | None = None,
 ) -> RunManifest:
     """Extract every article file (or folder of them) into ``out_dir``, with a manifest.
+
+    Files: ``.txt``/``.md`` (optional front matter), ``.jsonl``/``.ndjson`` and ``.csv`` (one
+    article per line or row), ``.html``/``.htm`` (the ``html`` extra). ``published`` is the
+    publication date of articles that carry none.
 
     Articles run concurrently (``settings.concurrency``); a failing article is recorded in the
     manifest and does not stop the others; articles already done with the same inputs are
@@ -113,6 +142,8 @@ def extract_many(
     chosen = settings or Settings.from_env()
     manifest: RunManifest = _run(
         "extract_many",
-        lambda: run_batch([Path(p) for p in listed], Path(out_dir), chosen, force=force),
+        lambda: run_batch(
+            [Path(p) for p in listed], Path(out_dir), chosen, force=force, published=published
+        ),
     )
     return manifest

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extract.errors import InputError
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", ".ndjson", ".csv", ".html", ".htm")  # extract.inputs
 MAX_CHARS = 60_000  # ~20k tokens: past this a model's context and the token cap are at risk
 
 
@@ -30,6 +30,7 @@ class Article:
     url: str | None = None
     language: str | None = None
     author: str | None = None
+    source: str | None = None  # "file:line" for an article that is one line of a file
 
     @property
     def sha256(self) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extract.dates import DateExpression, date_expression, find_date_expressions, resolve_date
 from extract.grounding import find_span, locate_evidence
 from extract.models import (
     Agreement,
@@ -90,13 +92,23 @@ def _named_people(values: list[str], article: str, field: str) -> list[str]:
     return kept
 
 
-def build_record(kind: RecordType, draft: dict[str, Any], article: str, language: str) -> Any:
+def build_record(
+    kind: RecordType,
+    draft: dict[str, Any],
+    article: str,
+    language: str,
+    *,
+    published: dt.date | None = None,
+) -> Any:
     """One output record from a draft; raises ValueError with the reason when it fails.
 
     The same checks for every strategy: placeholders become null; a quote lies between quotation
     marks of any language; speakers, participants, signatories, parties and actors are named in
     the article (unnamed participants and signatories are dropped; a record left with none, or
-    whose speaker or actor the article never names, fails).
+    whose speaker or actor the article never names, fails). Dates are decided here, in code,
+    from the record's evidence (``date_text``), and resolved against ``published`` (see
+    ``extract.dates``); what the model proposed for a date is only used to pick a commitment's
+    deadline among the sentence's expressions.
     """
     fields = _without_placeholders(draft)
     given = fields.pop("span", None)
@@ -142,6 +154,8 @@ def build_record(kind: RecordType, draft: dict[str, Any], article: str, language
         if actor and not party_named(actor, article) and not person_named(actor, article):
             raise ValueError(f"actor {actor!r} is not named in the article")
         fields["actor"] = actor
+    if kind != "quotes":
+        date_fields(kind, fields, language, published)
     try:
         return _MODELS[kind].model_validate(fields)
     except ValidationError as exc:
@@ -150,22 +164,74 @@ def build_record(kind: RecordType, draft: dict[str, Any], article: str, language
         raise ValueError(f"invalid record: {where}: {first['msg']}") from None
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_fields(
+    kind: RecordType, fields: dict[str, Any], language: str, published: dt.date | None
+) -> None:
+    """Set ``date_text`` from the evidence and the date (or deadline) resolved from it."""
+    evidence = fields["evidence"]
+    if kind == "commitments":
+        deadline = fields.get("deadline")
+        expression = _deadline_expression(evidence, language, deadline) if deadline else None
+        fields["date_text"] = expression.text if expression else None
+        day = resolve_date(expression, published, planned=True) if expression else None
+        if day is not None:
+            fields["deadline"] = day.isoformat()
+        elif deadline and _ISO_DAY.fullmatch(str(deadline)):
+            fields["deadline"] = None  # a day the article does not give: never a guess
+        return
+    expression = date_expression(evidence, language)
+    fields["date_text"] = expression.text if expression else None
+    planned = fields.get("status") not in ("held", "signed")
+    day = None
+    if expression is not None and not expression.bound:  # "before Thursday" is no date
+        day = resolve_date(expression, published, planned=planned)
+    fields["date" if kind == "meetings" else "signed_date"] = day
+
+
+def _deadline_expression(evidence: str, language: str, deadline: object) -> DateExpression | None:
+    """The expression of ``evidence`` that the model's ``deadline`` stands for: the one with its
+    numbers or its month (the sentence may also say when the promise was made)."""
+    found = find_date_expressions(evidence, language)
+    said = str(deadline)
+    digits = set(re.findall(r"\d+", said))
+    months = {e.month for e in find_date_expressions(said, "en") if e.month}
+    if _ISO_DAY.fullmatch(said):
+        months.add(int(said[5:7]))
+    for expression in found:
+        numbers = set(re.findall(r"\d+", expression.text))
+        if (numbers and numbers <= digits) or (expression.month in months and months):
+            return expression
+    return None
+
+
 def _identity(record: Any) -> str:
-    data = record.model_dump(mode="json", exclude={"evidence", "span"})
+    # date_text comes from the evidence: like it, it does not make a record different
+    data = record.model_dump(mode="json", exclude={"evidence", "span", "date_text"})
     return json.dumps(data, sort_keys=True, ensure_ascii=False).casefold()
 
 
 def assemble(
-    drafts: dict[str, list[dict[str, Any]]], article: str, language: str
+    drafts: dict[str, list[dict[str, Any]]],
+    article: str,
+    language: str,
+    *,
+    published: dt.date | None = None,
 ) -> tuple[ArticleExtraction, list[Rejected]]:
-    """Ground every draft; identical records (all fields but evidence) are kept once."""
+    """Ground every draft; identical records (all fields but evidence) are kept once.
+
+    ``published`` resolves the records' relative dates ("ce mardi"); without it they stay
+    null and ``date_text`` keeps the words.
+    """
     kept: dict[RecordType, list[Any]] = {kind: [] for kind in _MODELS}  # type: ignore[misc]
     rejected: list[Rejected] = []
     for kind in kept:
         seen: set[str] = set()
         for draft in drafts.get(kind, []):
             try:
-                record = build_record(kind, draft, article, language)
+                record = build_record(kind, draft, article, language, published=published)
             except ValueError as exc:
                 rejected.append(Rejected(type=kind, reason=str(exc), record=draft))
                 continue

@@ -153,9 +153,9 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     for folder in paths:
         if folder.is_dir() and (left := _left_out(folder)):
             what = (
-                f"{len(left)} entry that is not a .txt/.md file"
+                f"{len(left)} entry that is not an article file"
                 if len(left) == 1
-                else f"{len(left)} entries that are not .txt/.md files"
+                else f"{len(left)} entries that are not article files"
             )
             names = ", ".join(left[:3]) + (", …" if len(left) > 3 else "")
             echo(
@@ -392,6 +392,34 @@ def golden(draft: Path, article: Path, out_file: Path | None) -> None:
     else:
         write_atomic(out_file, text)
         click.echo(f"wrote {out_file}", err=True)
+
+
+@cli.command("export")
+@click.argument("run_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "jsonl", "parquet")),
+    default="csv",
+    show_default=True,
+    help="Table format (parquet needs `pip install 'extract[parquet]'`).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder [default: RUN_DIR/tables].",
+)
+def export(run_dir: Path, fmt: str, out_dir: Path | None) -> None:
+    """Write one table per record type (meetings, agreements, quotes, commitments) of a run.
+
+    One row per record; list fields are lists in jsonl/parquet and joined with "; " in csv.
+    """
+    from extract.export import export_run
+
+    written = export_run(run_dir, fmt=fmt, out_dir=out_dir)  # type: ignore[arg-type]
+    for path, count in written.values():
+        click.echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})")
 
 
 @cli.command("local-server")

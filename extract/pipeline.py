@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract._version import __version__
-from extract.articles import Article, article_id_for, check_text, collect, load_article
+from extract.articles import Article, article_id_for, check_text, collect
 from extract.assemble import assemble
 from extract.backend import LLM
 from extract.errors import BudgetError, ExtractError, InputError, OutputError
+from extract.inputs import Entry, entries, failing
 from extract.models import (
     SCHEMA_VERSION,
     Backend,
@@ -71,7 +72,10 @@ async def extract_one(
         drafts = await strategy.run(llm, article.text, article.published)
     finally:
         current_meter.reset(token)
-    extraction, rejected = assemble(drafts.records, article.text, drafts.language)
+    language = article.language or drafts.language  # metadata the article came with wins
+    extraction, rejected = assemble(
+        drafts.records, article.text, language, published=article.published
+    )
     rejected = [
         Rejected(type=kind, reason=reason, record=record) for kind, reason, record in drafts.dropped
     ] + rejected
@@ -83,7 +87,7 @@ async def extract_one(
         url=article.url,
         author=article.author,
         source=Source(
-            path=str(article.path) if article.path else None,
+            path=article.source or (str(article.path) if article.path else None),
             sha256=article.sha256,
             chars=len(article.text),
         ),
@@ -297,37 +301,45 @@ async def run_batch(
         if on_event:
             on_event(BatchEvent(article_id, status.status, status.error, exc))
 
-    def failed(path: Path, error: BaseException | str, meter: Meter | None = None) -> ArticleStatus:
+    def failed(
+        entry: Entry, error: BaseException | str, meter: Meter | None = None
+    ) -> ArticleStatus:
         return ArticleStatus(
             status="failed",
-            path=str(path),
+            path=str(entry.path),
+            source=entry.source,
             error=scrub(str(error), settings.secrets),
             usage=_usage(meter or Meter()),
         )
 
     order: list[str] = []
-    seen: dict[str, Path] = {}
-    jobs: list[tuple[str, Path]] = []
+    seen: dict[str, str] = {}
+    jobs: list[tuple[str, Entry]] = []
     limit_bytes = id_limit(out_dir)
     for path in files:
-        article_id = fit_id(article_id_for(path), limit_bytes)
-        if article_id != article_id_for(path) and on_note:
-            on_note(
-                f"{path}: article id shortened to {article_id!r} (the file name is too long "
-                "for an output file name)"
-            )
-        if article_id in seen:
-            key = f"{article_id}@{path}"
-            order.append(key)
-            error = InputError(
-                f"duplicate article id {article_id!r} (also {seen[article_id]}): rename one",
-                path=path,
-            )
-            finish(key, failed(path, error), error)
-            continue
-        seen[article_id] = path
-        order.append(article_id)
-        jobs.append((article_id, path))
+        try:
+            found = entries(path)
+        except InputError as exc:  # a whole .jsonl/.csv file that cannot be read
+            found = [Entry(article_id_for(path), path, str(path), failing(exc))]
+        for entry in found:
+            article_id = fit_id(entry.article_id, limit_bytes)
+            if article_id != entry.article_id and on_note:
+                on_note(
+                    f"{entry.source}: article id shortened to {article_id!r} (too long for an "
+                    "output file name)"
+                )
+            if article_id in seen:
+                key = f"{article_id}@{entry.source}"
+                order.append(key)
+                error = InputError(
+                    f"duplicate article id {article_id!r} (also {seen[article_id]}): rename one",
+                    path=entry.source,
+                )
+                finish(key, failed(entry, error), error)
+                continue
+            seen[article_id] = entry.source
+            order.append(article_id)
+            jobs.append((article_id, entry))
 
     def spent() -> tuple[int, int]:
         return sum(m.requests for m in meters), sum(m.total_tokens for m in meters)
@@ -339,29 +351,40 @@ async def run_batch(
     llm = LLM(settings, transport=transport, guard=guard)  # type: ignore[arg-type]
     limit = asyncio.Semaphore(settings.concurrency)
 
-    async def one(article_id: str, path: Path) -> None:
+    async def one(article_id: str, entry: Entry) -> None:
+        path, source = entry.path, entry.source
         async with limit:
             meter = Meter()
             try:
-                article = load_article(path, published=published)
+                article = entry.load(published)
                 article = dataclasses.replace(article, article_id=article_id)
                 target = out_dir / f"{article_id}.json"
                 if not force and _done_before(target, article, settings):
                     status = ArticleStatus(
-                        status="skipped", path=str(path), sha256=article.sha256, output=target.name
+                        status="skipped",
+                        path=str(path),
+                        source=source,
+                        sha256=article.sha256,
+                        output=target.name,
                     )
                     finish(article_id, status)
                     return
                 if reason := guard():
                     manifest.run.stopped = manifest.run.stopped or reason
                     status = ArticleStatus(
-                        status="pending", path=str(path), sha256=article.sha256, error=reason
+                        status="pending",
+                        path=str(path),
+                        source=source,
+                        sha256=article.sha256,
+                        error=reason,
                     )
                     finish(article_id, status)
                     return
                 meters.append(meter)
                 result = await extract_one(article, settings, llm, meter=meter)
                 try:
+                    if entry.saved_text:  # the text the spans point into, beside the document
+                        write_atomic(target.with_suffix(".txt"), article.text)
                     write_atomic(target, result.model_dump_json(indent=2) + "\n")
                 except OSError as exc:
                     if exc.errno in NO_SPACE:  # the next document would fail the same way
@@ -374,6 +397,7 @@ async def run_batch(
                 status = ArticleStatus(
                     status="ok",
                     path=str(path),
+                    source=source,
                     sha256=article.sha256,
                     output=target.name,
                     usage=result.usage,
@@ -389,10 +413,10 @@ async def run_batch(
                 )
                 finish(article_id, status)
             except ExtractError as exc:
-                finish(article_id, failed(path, exc, meter), exc)
+                finish(article_id, failed(entry, exc, meter), exc)
             except Exception as exc:  # a bug must not sink the run: recorded, shown by --debug
                 reason = f"internal error: {type(exc).__name__}: {exc}; rerun with --debug"
-                finish(article_id, failed(path, reason.splitlines()[0], meter), exc)
+                finish(article_id, failed(entry, reason.splitlines()[0], meter), exc)
 
     try:
         await asyncio.gather(*(one(a, p) for a, p in jobs))
@@ -403,10 +427,13 @@ async def run_batch(
         manifest.run.stopped = scrub(f"stopped by {type(exc).__name__}: {exc}", settings.secrets)
         raise
     finally:
-        for article_id, path in jobs:  # in flight or not started when the run stopped
+        for article_id, entry in jobs:  # in flight or not started when the run stopped
             if article_id not in manifest.articles:
                 manifest.articles[article_id] = ArticleStatus(
-                    status="pending", path=str(path), error=f"{manifest.run.stopped}: rerun"
+                    status="pending",
+                    path=str(entry.path),
+                    source=entry.source,
+                    error=f"{manifest.run.stopped}: rerun",
                 )
         manifest.articles = {key: manifest.articles[key] for key in order}
         manifest.run.finished = dt.datetime.now(dt.UTC)

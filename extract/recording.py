@@ -102,8 +102,9 @@ def _current_umask() -> int:
 _UMASK = _current_umask()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half a file.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8) or bytes to ``path`` through a temporary file and a rename:
+    never half a file.
 
     The data reaches the disk (fsync) before the rename, so after a crash or power cut ``path``
     holds the old or the new text, whole. A kill can leave a ``.<name>.*.tmp`` file behind;
@@ -113,8 +114,8 @@ def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual permissions
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -125,7 +126,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 def remove_stale_temps(directory: Path) -> int:
     """Delete the temporary files a killed ``write_atomic`` left in ``directory``; their count."""
-    stale = list(directory.glob(f".*.json.*{TEMP_SUFFIX}"))
+    stale = [p for kind in ("json", "txt") for p in directory.glob(f".*.{kind}.*{TEMP_SUFFIX}")]
     for path in stale:
         path.unlink(missing_ok=True)
     return len(stale)

@@ -22,6 +22,9 @@ class ArticleStatus(BaseModel):
 
     status: Literal["ok", "failed", "skipped", "pending"]
     path: str | None
+    source: str | None = Field(
+        default=None, description="Where the article comes from: `file`, or `file:line`."
+    )
     sha256: str | None = None
     output: str | None = None
     error: str | None = None

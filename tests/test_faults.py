@@ -235,10 +235,10 @@ def test_an_unexpected_error_fails_its_article_not_the_run(
 
     real = extract.pipeline.assemble
 
-    def broken(drafts: Any, article: str, language: str) -> Any:
+    def broken(drafts: Any, article: str, language: str, **options: Any) -> Any:
         if "ref:a1" in article:
             raise RuntimeError("boom")
-        return real(drafts, article, language)
+        return real(drafts, article, language, **options)
 
     monkeypatch.setattr(extract.pipeline, "assemble", broken)
     articles = write_articles(tmp_path / "in", {"a1": TEXT, "a2": TEXT})
