@@ -24,7 +24,7 @@ from extract.models import (
     RecordType,
     Rejected,
 )
-from extract.names import canonical
+from extract.names import canonical, strip_accents
 from extract.text.countries import english_country
 from extract.text.named import is_nullish, party_named, person_named
 from extract.text.quotes import inside_quotation
@@ -156,6 +156,8 @@ def build_record(
         fields["actor"] = actor
     if kind != "quotes":
         date_fields(kind, fields, language, published)
+    if kind in ("meetings", "agreements"):
+        fields["conflicts"] = date_conflicts(kind, fields, article, language, published)
     try:
         return _MODELS[kind].model_validate(fields)
     except ValidationError as exc:
@@ -189,6 +191,69 @@ def date_fields(
     if expression is not None and not expression.bound:  # "before Thursday" is no date
         day = resolve_date(expression, published, planned=planned)
     fields["date" if kind == "meetings" else "signed_date"] = day
+
+
+def _key_words(kind: RecordType, fields: dict[str, Any]) -> tuple[set[str], int]:
+    """Words naming the record's parties (surnames; party names) and how many of them another
+    sentence must name to be about the same event."""
+    if kind == "meetings":
+        people = [str(p) for p in fields.get("participants") or []]
+        return {w for p in people for w in _folded_words(p)[-1:]}, min(2, len(people))
+    names = [*map(str, fields.get("signatories") or []), *map(str, fields.get("parties") or [])]
+    return {w for n in names for w in _folded_words(n) if len(w) > 3}, 1
+
+
+def _lines(article: str) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for line in article.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            spans.append((at + lead, at + lead + len(stripped)))
+        at += len(line) + 1
+    return spans
+
+
+def _folded_words(text: str) -> list[str]:
+    return re.findall(r"\w+", strip_accents(text).casefold())
+
+
+def date_conflicts(
+    kind: RecordType,
+    fields: dict[str, Any],
+    article: str,
+    language: str,
+    published: dt.date | None,
+) -> list[dict[str, Any]]:
+    """Other days the article gives for the same event: a sentence outside the evidence (a photo
+    caption, the standfirst) that names the record's parties and states a different day. The
+    record keeps its own (the body's) date; each other day is kept with its passage."""
+    field = "date" if kind == "meetings" else "signed_date"
+    day = fields.get(field)
+    keys, need = _key_words(kind, fields)
+    if day is None or not keys or need == 0:
+        return []
+    planned = fields.get("status") not in ("held", "signed")
+    start, end = fields["span"]
+    out: dict[str, dict[str, Any]] = {}
+    for s, e in _lines(article):  # a caption is a line of its own; dates split sentences
+        if s < end and start < e:
+            continue  # the evidence's own paragraph
+        sentence = article[s:e]
+        if len(keys & set(_folded_words(sentence))) < need:
+            continue
+        for expression in find_date_expressions(sentence, language):
+            if expression.bound:
+                continue
+            other = resolve_date(expression, published, planned=planned)
+            if other is not None and other != day and other.isoformat() not in out:
+                out[other.isoformat()] = {
+                    "field": field,
+                    "value": other.isoformat(),
+                    "evidence": sentence,
+                    "span": (s, e),
+                }
+    return list(out.values())
 
 
 def _deadline_expression(evidence: str, language: str, deadline: object) -> DateExpression | None:

@@ -3,6 +3,8 @@ model, no recording): quotation marks, country names from CLDR, names the articl
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from extract.text.countries import country_named_in, english_country
@@ -119,3 +121,39 @@ def test_every_strategy_gets_the_same_checks_after_the_model() -> None:
     reasons = sorted(r.reason for r in rejected)
     assert any("Barack Obama" in r and "not named" in r for r in reasons)
     assert any("actor" in r for r in reasons)
+
+
+def _meeting_in(article: str, published: str | None = "2026-03-05") -> Any:
+    import datetime as dt
+
+    from extract.assemble import assemble
+
+    evidence = article.split("\n")[0]
+    draft = {
+        "participants": ["Claire Morel", "Pieter Claes"],
+        "status": "held",
+        "evidence": evidence,
+    }
+    day = dt.date.fromisoformat(published) if published else None
+    extraction, _ = assemble({"meetings": [draft]}, article, "de", published=day)
+    return extraction.meetings[0]
+
+
+BODY = "Claire Morel und Pieter Claes trafen sich am Montag in Brüssel zu Gesprächen.\n"
+
+
+def test_a_caption_with_another_day_for_the_same_event_is_a_conflict() -> None:
+    caption = "Foto: Claire Morel und Pieter Claes am 3. März 2026 in Brüssel. (Bild: dpa)"
+    meeting = _meeting_in(BODY + caption)
+    assert str(meeting.date) == "2026-03-02"  # the body's Monday before publication
+    (conflict,) = meeting.conflicts
+    assert (conflict.field, conflict.value, conflict.evidence) == ("date", "2026-03-03", caption)
+
+
+def test_no_conflict_for_the_same_day_other_people_or_no_date() -> None:
+    same = "Foto: Claire Morel und Pieter Claes am 2. März 2026 in Brüssel."
+    others = "Foto: Anna Keller und Jonas Brandt am 3. März 2026 in Berlin."
+    assert _meeting_in(BODY + same).conflicts == []
+    assert _meeting_in(BODY + others).conflicts == []
+    undated = _meeting_in(BODY + "Foto: Claire Morel und Pieter Claes am 3. März 2026.", None)
+    assert undated.date is None and undated.conflicts == []
