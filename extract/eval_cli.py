@@ -50,9 +50,8 @@ def eval_command(
     for directory, what in ((run_dir, "run"), (golden_dir, "golden")):
         if not directory.is_dir():
             raise InputError(f"no such {what} directory", path=directory)
-    run_docs = load_run(run_dir)
-    golden_docs = load_golden(golden_dir)
-    report = evaluate(run_docs, golden_docs, threshold=threshold)
+    # from the folders, so the run's manifest scopes the golden articles and sub-folders group
+    report = evaluate(run_dir, golden_dir, threshold=threshold)
     markdown = to_markdown(report)
     click.echo(markdown, nl=False)
     if md_file is not None:
@@ -60,6 +59,7 @@ def eval_command(
     if json_file is not None:
         write_atomic(json_file, to_json(report))
     if html_file is not None:
+        run_docs, golden_docs = load_run(run_dir), load_golden(golden_dir)
         texts = article_texts(report.per_article, run_docs, golden_dir)
         write_atomic(html_file, to_html(report, run_docs, golden_docs, texts))
     written = [str(p) for p in (md_file, json_file, html_file) if p is not None]

@@ -508,3 +508,19 @@ def test_missing_or_empty_directories_are_input_errors(tmp_path: Path) -> None:
         evaluate(tmp_path / "nope", tmp_path / "golden")
     with pytest.raises(InputError, match="no golden"):
         evaluate({}, tmp_path / "golden")
+
+
+def test_the_cli_scores_only_what_the_run_covers(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from extract.eval_cli import eval_command
+
+    for article_id in ("a", "b"):
+        write_json(tmp_path / "golden" / "sub" / f"{article_id}.json", dump(golden(article_id)))
+    write_json(tmp_path / "out" / "a.json", dump(result("a")))
+    write_json(tmp_path / "out" / "manifest.json", json.dumps({"articles": {"a": {}}}))
+    args = [str(tmp_path / "out"), "--golden", str(tmp_path / "golden")]
+    outcome = CliRunner().invoke(eval_command, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert outcome.output.startswith("# Evaluation: 1 article(s)")
+    assert "not in this run (not scored): 1" in outcome.output
