@@ -23,7 +23,7 @@ import click
 from dotenv import load_dotenv
 
 from extract._version import __version__
-from extract.articles import ARTICLE_SUFFIXES, collect, parse_date
+from extract.articles import ARTICLE_SUFFIXES, collect, parse_date, split_front_matter
 from extract.backend import check_recordings
 from extract.errors import ConfigError, ExtractError, InputError, OutputError, SchemaError
 from extract.eval_cli import eval_command
@@ -306,9 +306,22 @@ def validate(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+def _golden_article(article_id: str, file: Path) -> Path | None:
+    """Where a golden file's article lies: a ``seeds/`` or ``corpus/<split>/`` folder beside one
+    of the golden file's parent folders (the project's layout), or beside the file itself."""
+    for folder in [file.parent, *list(file.parents)[1:4]]:
+        found = [folder / "seeds" / f"{article_id}.txt", file.parent / f"{article_id}.txt"]
+        found += sorted((folder / "corpus").glob(f"*/{article_id}.txt"))
+        for path in found:
+            if path.is_file():
+                return path
+    return None
+
+
 def _article_for(document: Any, file: Path) -> tuple[str | None, str]:
     """The article a result or golden document was made from, if it is at hand and unchanged,
-    else ``None`` and why spans were not checked (empty for documents without spans)."""
+    else ``None`` and why spans were not checked (empty for documents without spans). Offsets
+    count from the text after a front-matter header."""
     kind = kind_of(document)
     if kind == "result":
         source = document["source"]
@@ -319,7 +332,10 @@ def _article_for(document: Any, file: Path) -> tuple[str | None, str]:
         article_id = document["article_id"]
         if not SAFE_ID.fullmatch(article_id):
             return None, f"spans not checked: article id {article_id!r} is not a file name"
-        path = file.parent.parent / "seeds" / f"{article_id}.txt"
+        found = _golden_article(article_id, file)
+        if found is None:
+            return None, f"spans not checked: no seeds/ or corpus/ file {article_id}.txt found"
+        path = found
     else:
         return None, ""
     try:
@@ -328,6 +344,10 @@ def _article_for(document: Any, file: Path) -> tuple[str | None, str]:
         text = None
     if text is None:
         return None, f"spans not checked: article {path} not found"
+    try:
+        text = split_front_matter(text, where=str(path))[1]
+    except InputError as exc:
+        return None, f"spans not checked: {exc}"
     if kind == "result" and hashlib.sha256(text.encode()).hexdigest() != source["sha256"]:
         return None, f"spans not checked: article {path} has changed since (sha256 differs)"
     return text, ""

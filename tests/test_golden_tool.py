@@ -59,3 +59,11 @@ def test_cli_writes_the_golden_file(tmp_path: Path) -> None:
     assert "optional" not in written["quotes"][0]  # defaults left out
     again = dump_golden(GoldenDocument.model_validate(written))
     assert again == (tmp_path / "g.json").read_text(encoding="utf-8")
+
+
+def test_validate_checks_corpus_golden_spans_after_the_front_matter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    main(["validate", str(root / "golden" / "corpus" / "test" / "de02_uebernahme.json")])
+    assert "spans checked against the article in 1 of 1" in capsys.readouterr().out
