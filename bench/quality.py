@@ -147,7 +147,7 @@ def cost(name: str) -> str:
     path = LIVE / f"{name}.live.json"
     if not path.exists():
         return "no live run recorded"
-    articles = [a for a in json.loads(path.read_text())["articles"].values() if a["usage"]]
+    articles = [a for a in json.loads(path.read_text())["articles"].values() if a["status"] == "ok"]
     n = len(articles) or 1
     seconds = sum(a["seconds"] for a in articles) / n
     completion = sum(a["usage"]["completion_tokens"] for a in articles) / n

@@ -72,6 +72,15 @@ def evidence_problem(article: str, evidence: str) -> str | None:
     return None
 
 
+def _trimmed(article: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    while start < end and article[start].isspace():
+        start += 1
+    while end > start and article[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def _without_placeholders(draft: dict[str, Any]) -> dict[str, Any]:
     """Strings models write instead of null ("null", "unknown", "n/a") become null; list items
     that are such strings are dropped."""
@@ -119,6 +128,7 @@ def build_record(
         span = given if given and article[given[0] : given[1]] == text else find_span(article, text)
         if span is None:
             raise ValueError("quote text not found verbatim in the article")
+        span = _trimmed(article, span)  # a passage found across paragraphs ends in "\n\n"
         if not inside_quotation(article, span):
             raise ValueError("quote text is not between quotation marks in the article")
         fields["text"] = fields["evidence"] = article[span[0] : span[1]]

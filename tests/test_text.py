@@ -157,3 +157,13 @@ def test_no_conflict_for_the_same_day_other_people_or_no_date() -> None:
     assert _meeting_in(BODY + others).conflicts == []
     undated = _meeting_in(BODY + "Foto: Claire Morel und Pieter Claes am 3. März 2026.", None)
     assert undated.date is None and undated.conflicts == []
+
+
+def test_a_quote_found_with_trailing_paragraph_breaks_is_trimmed_and_kept() -> None:
+    from extract.assemble import assemble
+
+    article = "«Llevábamos dos mercados detrás de Iker.\n\n»Y lo hemos logrado», dijo Lucía Ferrán."
+    quote = {"speaker": "Lucía Ferrán", "text": "Llevábamos dos mercados detrás de Iker.\n\n"}
+    extraction, rejected = assemble({"quotes": [{**quote, "language": "es"}]}, article, "es")
+    assert rejected == []
+    assert extraction.quotes[0].text == "Llevábamos dos mercados detrás de Iker."
