@@ -37,6 +37,12 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+def safe_id(text: str) -> str:
+    """An article id from any text: runs of characters other than letters, digits, ``.``,
+    ``_`` and ``-`` become ``_`` ("dockers/deal 1" -> "dockers_deal_1")."""
+    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "article"
+
+
 def article_id_for(path: Path) -> str:
     """The file name without its suffix, restricted to safe characters."""
     return re.sub(r"[^\w.-]+", "_", path.stem).strip("._") or "article"
@@ -55,7 +61,7 @@ def check_text(text: str, *, where: str = "article") -> None:
         )
 
 
-FRONT_MATTER_KEYS = ("title", "published", "url", "language", "author")
+FRONT_MATTER_KEYS = ("title", "published", "url", "language", "author", "id")
 _FENCE = "---"
 
 
@@ -103,6 +109,18 @@ def split_front_matter(text: str, *, where: str = "article") -> tuple[dict[str, 
             _published(value, f"{where}:{number}")
         fields[key] = value
     raise InputError(f"{where}:1: front matter opened with `---` is never closed by a `---` line")
+
+
+def front_matter_id(path: Path) -> str | None:
+    """The ``id`` a file's front matter gives (made safe for a file name), or None: read from the
+    first 64 KiB only; a bad header is reported when the article is loaded."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536).decode("utf-8-sig", errors="ignore")
+        meta, _ = split_front_matter(head, where=str(path))
+    except (OSError, InputError):
+        return None
+    return safe_id(meta["id"]) if meta.get("id") else None
 
 
 def _published(value: str, where: str) -> str:
@@ -171,7 +189,7 @@ def load_article(path: Path, *, published: dt.date | None = None) -> Article:
     if language is not None and not re.fullmatch(r"[a-z]{2}", language):
         raise InputError(f"front matter language {language!r} is not a two-letter code", path=path)
     return Article(
-        article_id_for(path),
+        safe_id(meta["id"]) if meta.get("id") else article_id_for(path),
         text,
         path,
         dt.date.fromisoformat(meta["published"]) if "published" in meta else published,

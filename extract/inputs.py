@@ -25,7 +25,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from extract.articles import Article, article_id_for, check_text, load_article, parse_date
+from extract.articles import (
+    Article,
+    article_id_for,
+    check_text,
+    front_matter_id,
+    load_article,
+    parse_date,
+)
 from extract.errors import ConfigError, InputError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -71,7 +78,8 @@ def entries(path: Path) -> list[Entry]:
             article_id_for(path), path, str(path), lambda p: load_html(path, published=p), True
         )
         return [html]
-    text = Entry(article_id_for(path), path, str(path), lambda p: load_article(path, published=p))
+    article_id = front_matter_id(path) or article_id_for(path)
+    text = Entry(article_id, path, str(path), lambda p: load_article(path, published=p))
     return [text]
 
 

@@ -82,3 +82,20 @@ def test_published_option_parses_or_names_the_problem() -> None:
     assert parse_date("2026-03-12") == dt.date(2026, 3, 12)
     with pytest.raises(InputError, match="--published: published 'March 12' is not a date"):
         parse_date("March 12")
+
+
+def test_an_id_in_the_front_matter_names_the_document(tmp_path: Path) -> None:
+    import asyncio
+
+    from extract.pipeline import run_batch
+    from extract.settings import Settings
+
+    path = tmp_path / "in" / "long-scraped-name-2026.txt"
+    path.parent.mkdir()
+    path.write_text("---\nid: dockers/deal 1\n---\nBody.", encoding="utf-8")
+    assert load_article(path).article_id == "dockers_deal_1"  # made safe for a file name
+    settings = Settings.from_env(
+        cassette="replay", recordings=tmp_path, base_url="http://127.0.0.1:9/v1"
+    )
+    manifest = asyncio.run(run_batch([path.parent], tmp_path / "out", settings))
+    assert list(manifest.articles) == ["dockers_deal_1"]  # replay misses: failed, but named so
