@@ -25,10 +25,12 @@ NAMES = ["a1", "a2", "a3", "a4"]
 
 def _interrupt(server: FaultServer, articles: Path, out: Path, signum: int) -> tuple[int, str]:
     server.default = ok(delay=1.5)  # slow answers: the signal lands while a2 is in flight
-    # (1.5 s leaves a loaded machine seconds of margin; at 0.6 s a busy CI host could finish)
+    # The request timeout stays far above the delay: a slow answer that times out is retried,
+    # and a cancellation landing on that timeout must not be what the test measures.
     proc = subprocess.Popen(
         extract_command("run", str(articles), "--out", str(out), "--base-url", server.url),
-        cwd=out.parent, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=out.parent, env=cli_env(EXTRACT_TIMEOUT="30"), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while not (out / "a1.json").exists():
