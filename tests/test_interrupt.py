@@ -23,6 +23,13 @@ TEXT = "Donald Trump a rencontré Sanae Takaichi à Tokyo mardi."
 NAMES = ["a1", "a2", "a3", "a4"]
 
 
+def _default_sigint() -> None:
+    # A shell starts background jobs with SIGINT ignored, and a child inherits that (Python then
+    # leaves it ignored): the test suite run as `cmd &` would see Ctrl-C ignored. The child gets
+    # the default disposition, as a foreground `extract run` in a terminal has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(server: FaultServer, articles: Path, out: Path, signum: int) -> tuple[int, str]:
     server.default = ok(delay=1.5)  # slow answers: the signal lands while a2 is in flight
     # The request timeout stays far above the delay: a slow answer that times out is retried,
@@ -30,7 +37,7 @@ def _interrupt(server: FaultServer, articles: Path, out: Path, signum: int) -> t
     proc = subprocess.Popen(
         extract_command("run", str(articles), "--out", str(out), "--base-url", server.url),
         cwd=out.parent, env=cli_env(EXTRACT_TIMEOUT="30"), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while not (out / "a1.json").exists():
