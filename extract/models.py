@@ -105,7 +105,7 @@ class Commitment(_Record):
 
     actor: str = Field(min_length=1)
     action: str = Field(min_length=1, description="What is promised, in English.")
-    amount: str | None = Field(default=None, description='e.g. "250 cherry trees", "2% of GDP".')
+    amount: str | None = Field(default=None, description='e.g. "2,000 homes", "€40 million".')
     deadline: str | None = Field(default=None, description="ISO date or short text.")
     date_text: DateText = None
 

@@ -3,7 +3,7 @@ strategy: a speaker, participant, signatory, party or actor the article never na
 invention (a real quote given to "Barack Obama", a meeting of leaders the article never mentions).
 
 Language-neutral: names are compared by their words after folding case and accents, so
-"Sanae Takaichi" is found in "Mme Takaichi" and "Kellwitz Logistik AG" in "Kellwitz"; a
+"Anna Keller" is found in "Frau Keller" and "Nordwerk Logistik AG" in "Nordwerk"; a
 country written in English ("Japan") is found through its CLDR names in the article's language
 ("Japon"). A name made only of generic words ("the city") cannot be checked and passes.
 """
