@@ -13,8 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from extract.dates import DateExpression, date_expression, find_date_expressions, resolve_date
-from extract.grounding import find_span, locate_evidence
+from extract.dates import (
+    DateExpression,
+    date_expression,
+    find_date_expressions,
+    resolve_date,
+    stated_in,
+)
 from extract.models import (
     Agreement,
     ArticleExtraction,
@@ -24,9 +29,10 @@ from extract.models import (
     RecordType,
     Rejected,
 )
-from extract.names import canonical, strip_accents
 from extract.text.countries import english_country
+from extract.text.grounding import find_span, locate_evidence
 from extract.text.named import is_nullish, party_named, person_named
+from extract.text.people import canonical, strip_accents
 from extract.text.quotes import inside_quotation
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -46,10 +52,10 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _names(values: list[str], article: str) -> list[str]:
+def _names(values: list[str], article: str, language: str) -> list[str]:
     out: list[str] = []
     for value in values:
-        name = canonical(value, article)
+        name = canonical(value, article, language)
         if name and name not in out:
             out.append(name)
     return out
@@ -132,7 +138,7 @@ def build_record(
         if not inside_quotation(article, span):
             raise ValueError("quote text is not between quotation marks in the article")
         fields["text"] = fields["evidence"] = article[span[0] : span[1]]
-        speaker = canonical(str(fields.get("speaker") or ""), article)
+        speaker = canonical(str(fields.get("speaker") or ""), article, language)
         if speaker and not person_named(speaker, article) and not party_named(speaker, article):
             raise ValueError(f"speaker {speaker!r} is not named in the article")
         fields["speaker"] = speaker
@@ -147,11 +153,11 @@ def build_record(
         fields["evidence"] = article[span[0] : span[1]]
     fields["span"] = span
     if kind == "meetings":
-        people = _names(fields.get("participants") or [], article)
+        people = _names(fields.get("participants") or [], article, language)
         fields["participants"] = _named_people(people, article, "participants")
         fields["date"] = _date(fields.get("date"))
     elif kind == "agreements":
-        people = _names(fields.get("signatories") or [], article)
+        people = _names(fields.get("signatories") or [], article, language)
         fields["signatories"] = [p for p in people if person_named(p, article)]
         parties = [english_country(str(p)) for p in fields.get("parties") or []]
         named = [p for p in parties if party_named(p, article)]
@@ -160,10 +166,14 @@ def build_record(
         fields["parties"] = list(dict.fromkeys(named))
         fields["signed_date"] = _date(fields.get("signed_date"))
     elif kind == "commitments":
-        actor = english_country(canonical(str(fields.get("actor") or ""), article))
+        actor = english_country(canonical(str(fields.get("actor") or ""), article, language))
         if actor and not party_named(actor, article) and not person_named(actor, article):
             raise ValueError(f"actor {actor!r} is not named in the article")
         fields["actor"] = actor
+        for name in ("amount", "deadline"):  # a value the evidence does not state is invented
+            value = fields.get(name)
+            if value and not stated_in(str(value), fields["evidence"], language):
+                fields[name] = None
     if kind != "quotes":
         date_fields(kind, fields, language, published)
     if kind in ("meetings", "agreements"):

@@ -27,12 +27,12 @@ from extract.articles import ARTICLE_SUFFIXES, collect, parse_date, split_front_
 from extract.backend import check_recordings
 from extract.errors import ConfigError, ExtractError, InputError, OutputError, SchemaError
 from extract.eval_cli import eval_command
-from extract.grounding import span_errors
 from extract.pipeline import BatchEvent, check_writable, run_batch
 from extract.recording import printable, scrub, write_atomic
 from extract.run_manifest import RunManifest
 from extract.schemas import SAFE_ID, kind_of, stale_schemas, validation_errors, write_schemas
 from extract.settings import MODES, STRATEGY_NAMES, Settings
+from extract.text.grounding import span_errors
 
 DEBUG = {"on": False}
 SECRETS: list[str] = []  # scrubbed from everything printed, tracebacks included

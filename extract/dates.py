@@ -438,3 +438,27 @@ def resolve_date(
         except ValueError:  # 30 February
             return None
     return None
+
+
+def months_named(text: str, language: str | None) -> set[int]:
+    """Months (1-12) that ``text`` names by a full CLDR name in ``language`` or English."""
+    found: set[int] = set()
+    words = re.findall(r"[^\W\d_]+", text)
+    for lang in {language or "en", "en"}:
+        months = _names(lang)[0]
+        for word in words:
+            number = months.get(word) or months.get(word.lower())
+            if number is not None and not (lang == "en" and word == "may"):
+                found.add(number)
+    return found
+
+
+def stated_in(value: str, sentence: str, language: str | None) -> bool:
+    """True when every number and month ``value`` names is in ``sentence`` (an amount or a
+    deadline the model wrote must come from its evidence; months may be translated)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return True  # a day: resolved from the evidence's own words by the date rules
+    numbers = {int(n) for n in re.findall(r"\d+", value)}
+    if not numbers <= {int(n) for n in re.findall(r"\d+", sentence)}:
+        return False
+    return months_named(value, "en") <= months_named(sentence, language)

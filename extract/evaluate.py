@@ -39,7 +39,6 @@ from pydantic import BaseModel, Field, ValidationError
 from scipy.optimize import linear_sum_assignment
 
 from extract.errors import ConfigError, InputError, SchemaError
-from extract.grounding import fold
 from extract.models import (
     RECORD_TYPES,
     Agreement,
@@ -51,8 +50,9 @@ from extract.models import (
     Quote,
     RecordType,
 )
-from extract.names import same_person
 from extract.schemas import check_document
+from extract.text.grounding import fold
+from extract.text.people import same_person
 
 Record = Meeting | Agreement | Quote | Commitment
 R = TypeVar("R", bound=BaseModel)

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 
 from extract.articles import split_front_matter
 from extract.errors import InputError, SchemaError
-from extract.grounding import normalise
 from extract.models import RECORD_TYPES, GoldenDocument
 from extract.schemas import validation_errors
+from extract.text.grounding import normalise
 
 
 def occurrences(article: str, passage: str) -> list[tuple[int, int]]:

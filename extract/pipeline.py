@@ -69,7 +69,7 @@ async def extract_one(
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     try:
-        drafts = await strategy.run(llm, article.text, article.published)
+        drafts = await strategy.run(llm, article.text, article.published, article.language)
     finally:
         current_meter.reset(token)
     language = article.language or drafts.language  # metadata the article came with wins
@@ -81,7 +81,7 @@ async def extract_one(
     ] + rejected
     result = ExtractionResult(
         article_id=article.article_id,
-        language=drafts.language,
+        language=language,
         published=article.published,
         title=article.title,
         url=article.url,

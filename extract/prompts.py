@@ -49,7 +49,7 @@ def article_message(text: str, published: dt.date | None) -> str:
     return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"
 
 
-STAGED_VERSION = "staged-4"
+STAGED_VERSION = "staged-5"
 
 STAGED_SYSTEM = """\
 You answer questions about one news article. The article may be in any language; its sentences
@@ -85,6 +85,20 @@ QUESTIONS = {
         '(date or short text such as "by June", or null), sentence (number of the sentence '
         "that states it). At most 4, no repeats."
     ),
+    # no sentence hinted: one word first, the open question only on "yes"
+    "meetings_any": (
+        "Does the article report a meeting between two or more named people (held or "
+        'planned; not a speech, not a dinner)? Answer "yes" or "no".'
+    ),
+    "agreements_any": (
+        "Does the article report an agreement, deal or treaty that was signed, is planned or "
+        'is being negotiated? Answer "yes" or "no".'
+    ),
+    "commitments_any": (
+        "Does the article report a concrete promise or announced plan of a named person, "
+        "organisation or country (a future action, not a past fact, not a forecast)? Answer "
+        '"yes" or "no".'
+    ),
     # rung d: code picks the sentences that may state a record; the model chooses among them
     "meetings_in": (
         "Sentences {sentences} may report meetings. List the meetings between two or more "
@@ -115,6 +129,12 @@ QUESTIONS = {
 }
 
 
+ENGLISH_FIX = (
+    "Some {fields} are not in English. Give the same records again, with every {fields} "
+    "translated into short English."
+)
+
+
 def staged_user(numbered: str, published: dt.date | None, question: str) -> str:
     """The user turn of a staged call: the fixed numbered article first, the question last,
     so every call about one article shares the same prompt prefix (llama.cpp prompt cache)."""
@@ -123,4 +143,4 @@ def staged_user(numbered: str, published: dt.date | None, question: str) -> str:
 
 
 def people_line(people: list[str]) -> str:
-    return "People named in the article: " + "; ".join(people) if people else ""
+    return "Names in the article: " + "; ".join(people) if people else ""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from extract.grounding import find_span, ground, locate_evidence, sentences
-from extract.names import canonical, same_person
+from extract.text.grounding import find_span, ground, locate_evidence, sentences
+from extract.text.people import canonical, same_person
 
 ARTICLE = (
     "« Je veux simplement que vous sachiez que, chaque fois que vous aurez une question », "

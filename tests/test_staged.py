@@ -4,7 +4,6 @@ semantics; and the staged flow against SYNTHETIC replies (tests/synthetic.py).""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 from typing import Any
 
@@ -13,14 +12,16 @@ import pytest
 
 from extract.articles import Article
 from extract.backend import LLM
-from extract.candidates import find_candidates
-from extract.grounding import sentences
-from extract.language import detect_language
+from extract.dates import stated_in
 from extract.models import ExtractionResult
-from extract.names import persons
 from extract.pipeline import extract_one
-from extract.semantics import refine, sentences_about, supported_date, supported_text
 from extract.settings import Settings
+from extract.strategies.checks import refine
+from extract.text.candidates import find_candidates
+from extract.text.hints import sentences_about
+from extract.text.language import detect_language
+from extract.text.people import persons
+from extract.text.sentences import sentences
 from tests.synthetic import completion
 
 EPOCH = "001_5124b9fb7c3dca3d"
@@ -28,7 +29,7 @@ EPOCH = "001_5124b9fb7c3dca3d"
 
 def test_candidates_are_verbatim_and_non_speech_is_filtered(seed_texts: dict[str, str]) -> None:
     article = seed_texts[EPOCH]
-    found = find_candidates(article)
+    found = find_candidates(article, "fr")
     for cand in found:
         assert article[cand.span[0] : cand.span[1]] == cand.text
     dropped = {c.text[:20]: c.dropped for c in found if c.dropped}
@@ -47,7 +48,7 @@ def test_every_golden_quote_is_a_kept_candidate(seed_texts: dict[str, str]) -> N
 
     golden = Path(__file__).resolve().parent.parent / "golden"
     for article_id, article in seed_texts.items():
-        kept = {c.span for c in find_candidates(article) if not c.dropped}
+        kept = {c.span for c in find_candidates(article, "fr") if not c.dropped}
         doc = json.loads((golden / f"{article_id}.json").read_text(encoding="utf-8"))
         for quote in doc["quotes"]:
             assert tuple(quote["span"]) in kept, (article_id, quote["text"])
@@ -55,13 +56,13 @@ def test_every_golden_quote_is_a_kept_candidate(seed_texts: dict[str, str]) -> N
 
 def test_sentences_do_not_split_after_titles_or_inside_quotes(seed_texts: dict[str, str]) -> None:
     article = seed_texts[EPOCH]
-    texts = [article[a:b].replace("\u00a0", " ") for a, b in sentences(article)]
+    texts = [article[a:b].replace("\u00a0", " ") for a, b in sentences(article, "fr")]
     assert "« C’est considérable. »" in texts
     assert any(t.endswith("a déclaré M. Trump.") for t in texts)
 
 
 def test_people_are_the_articles_person_names(seed_texts: dict[str, str]) -> None:
-    people = persons(seed_texts[EPOCH])
+    people = persons(seed_texts[EPOCH], "fr")
     assert people[:2] == ["Donald Trump", "Sanae Takaichi"]
     assert {"Marco Rubio", "Scott Bessent", "Xi Jinping"} <= set(people)
     assert not any(p.startswith(("État", "Trésor", "Logo", "Le ")) for p in people)
@@ -74,20 +75,9 @@ def test_language_detection() -> None:
     assert detect_language("The president signed an agreement with Japan and the US.") == "en"
 
 
-def test_dates_are_kept_only_when_the_sentence_supports_them() -> None:
-    sentence = "Trump a rencontré Takaichi à Tokyo, le 27 octobre, pour des entretiens."
-    assert supported_date("2025-10-27", sentence, None, "held") == "2025-10-27"
-    assert supported_date("2023-02-22", sentence, None, "held") is None
-    # a weekday resolves against the publication date: back for held, forward for planned
-    tuesday = dt.date(2025, 10, 28)
-    assert supported_date(None, "La rencontre prévue jeudi", tuesday, "planned") == "2025-10-30"
-    assert supported_date(None, "signé lundi", tuesday, "signed") == "2025-10-27"
-    assert supported_date(None, "signé lundi", None, "signed") is None
-
-
 def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
     ev = {"evidence": "Un accord a été signé.", "span": (0, 22)}
-    records, _ = refine(
+    records, dropped = refine(
         {
             "meetings": [
                 {**ev, "participants": ["Donald Trump", "M. Trump"], "status": "held"},
@@ -95,19 +85,29 @@ def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
                 {**ev, "participants": ["Sanae Takaichi", "Trump"], "status": "held"},
             ],
             "agreements": [
-                {**ev, "title": "Rare earths agreement", "status": "signed"},
+                {**ev, "title": "Rare earths agreement", "status": "signed", "_sentence": 1},
                 {**ev, "title": "Rare earths agreement signed", "status": "signed"},
-                {**ev, "title": "Trade talks", "status": "negotiating"},  # no negotiation words
-                {"evidence": "Il pleut.", "span": (0, 9), "title": "Rain", "status": "signed"},
+                # no negotiation words in a hinted sentence
+                {**ev, "title": "Trade talks", "status": "negotiating", "_sentence": 1},
+                # no agreement word in a hinted sentence
+                {"evidence": "Il pleut.", "span": (0, 9), "title": "Rain", "status": "signed",
+                 "_sentence": 2},
+                # a sentence code did not hint: the model's judgement stands (hint, not gate)
+                {"evidence": "Ils ont conclu.", "span": (0, 15), "title": "Port deal",
+                 "status": "signed", "_sentence": 3},
             ],
             "commitments": [],
             "quotes": [],
         },
-        "Un accord a été signé.",
-        None,
-    )
+        "fr",
+        {"agreements": [1, 2]},
+    )  # fmt: skip
     assert [m["participants"] for m in records["meetings"]] == [["Donald Trump", "Sanae Takaichi"]]
-    assert len(records["agreements"]) == 1
+    assert [a["title"] for a in records["agreements"]] == ["Rare earths agreement", "Port deal"]
+    assert all("_sentence" not in a for a in records["agreements"])
+    reasons = [reason for _, reason, _ in dropped]
+    assert "status negotiating not supported by the sentence" in reasons
+    assert "the sentence names no agreement" in reasons
 
 
 FLOW_ARTICLE = (
@@ -120,6 +120,7 @@ FLOW_REPLIES = [
     {"speaker": "Sanae Takaichi"},  # "un honneur": no attribution pattern, the model names
     {"meetings": [{"sentence": 1, "participants": ["Donald Trump", "Sanae Takaichi"],
                    "status": "held", "date": None, "location": "Tokyo", "topics": []}]},
+    {"answer": "no"},  # no sentence names an agreement: one yes/no question, no list
     {"commitments": [{"sentence": 4, "actor": "Japan", "action": "give 250 cherry trees",
                       "amount": "250 cherry trees", "deadline": "by 2030"}]},
 ]  # fmt: skip
@@ -145,15 +146,16 @@ def _run_flow(settings: Settings) -> tuple[list[dict[str, Any]], ExtractionResul
 def test_staged_flow_asks_one_question_per_candidate_and_type(settings: Settings) -> None:
     seen, result = _run_flow(settings.with_(strategy="staged"))
     # the Trump quote is attributed by code (", a déclaré M. Trump"): no call for it; no
-    # sentence names an agreement: no call for agreements
+    # sentence names an agreement: a yes/no question instead of a list (a hint, not a gate)
     names = [m["response_format"]["json_schema"]["name"] for m in seen]
-    assert names == ["Speaker", "Meetings", "Commitments"]
+    assert names == ["Speaker", "Meetings", "YesNo", "Commitments"]
     prefixes = {m["messages"][1]["content"].split("Question:")[0] for m in seen}
     assert len(prefixes) == 1  # every call shares the same prompt prefix
     # the model chooses among the sentences code found: questions and enums say which
     questions = [m["messages"][1]["content"].split("Question:")[1] for m in seen]
     assert questions[1].startswith(" Sentences [1], [3] may report meetings")
-    assert questions[2].startswith(" Sentences [4] may state promises")
+    assert questions[2].startswith(" Does the article report an agreement")
+    assert questions[3].startswith(" Sentences [4] may state promises")
     schema = seen[1]["response_format"]["json_schema"]["schema"]
     assert schema["$defs"]["Meeting"]["properties"]["sentence"]["enum"] == [1, 3]
     quotes = [(q.speaker, q.text) for q in result.extraction.quotes]
@@ -165,7 +167,7 @@ def test_staged_flow_asks_one_question_per_candidate_and_type(settings: Settings
     assert FLOW_ARTICLE[commitment.span[0] : commitment.span[1]].startswith("Le Japon offrira")
     assert commitment.amount == "250 cherry trees"  # its number is in the sentence
     assert commitment.deadline is None  # "by 2030" is not: made up, dropped
-    assert result.language == "fr" and result.usage.calls == 3
+    assert result.language == "fr" and result.usage.calls == 4
 
 
 def test_gbnf_mode_sends_a_grammar_without_line_breaks_instead_of_the_schema(
@@ -174,7 +176,7 @@ def test_gbnf_mode_sends_a_grammar_without_line_breaks_instead_of_the_schema(
     s = settings.with_(strategy="staged", base_url="http://127.0.0.1:8080/v1", mode="auto")
     assert s.mode == "gbnf"  # llama-server's port on this machine
     seen, result = _run_flow(s)
-    assert len(seen) == 3
+    assert len(seen) == 4
     for body in seen:
         assert body["response_format"] == {"type": "text"}
         assert body["grammar"].startswith('root ::= "{" sp ') and 'sp ::= " "?' in body["grammar"]
@@ -208,21 +210,21 @@ def test_sentences_about_each_record_type() -> None:
         "La France livrera 20 trains d'ici 2027.\n"
         "Il pleuvait."
     )
-    spans = sentences(article)
-    people = persons(article)
-    assert sentences_about("meetings", article, spans, people) == [2, 3]
-    assert sentences_about("agreements", article, spans, people) == [3, 4]
-    assert sentences_about("commitments", article, spans, people) == [5]
+    spans = sentences(article, "fr")
+    people = persons(article, "fr")
+    assert sentences_about("meetings", article, spans, people, "fr") == [2, 3]
+    assert sentences_about("agreements", article, spans, people, "fr") == [3, 4]
+    assert sentences_about("commitments", article, spans, people, "fr") == [5]
+    assert sentences_about("commitments", article, spans, people, "ja") == []  # no profile
 
 
 def test_amounts_and_deadlines_must_be_in_their_sentence() -> None:
     sentence = "Le Japon portera son budget à 2 % du PIB d'ici mars 2026."
-    assert supported_text("2% of GDP", sentence) == "2% of GDP"
-    assert supported_text("by March 2026", sentence) == "by March 2026"
-    assert supported_text("by June", sentence) is None  # another month
-    assert supported_text("2030", sentence) is None  # a number the sentence does not say
-    assert supported_text("soon", sentence) == "soon"  # nothing to check
-    assert supported_text(None, sentence) is None
+    assert stated_in("2% of GDP", sentence, "fr")
+    assert stated_in("by March 2026", sentence, "fr")  # the month translated
+    assert not stated_in("by June", sentence, "fr")  # another month
+    assert not stated_in("2030", sentence, "fr")  # a number the sentence does not say
+    assert stated_in("soon", sentence, "fr")  # nothing to check
 
 
 def test_answer_models_build_their_schema_once_and_hand_out_copies(

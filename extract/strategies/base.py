@@ -44,9 +44,13 @@ class Drafts:
 
 
 class Strategy(Protocol):
-    """Ask ``llm`` about ``article``; return drafts (the pipeline grounds them)."""
+    """Ask ``llm`` about ``article``; return drafts (the pipeline grounds them).
+
+    ``language`` is the article's language when its metadata gives it (else detected)."""
 
     name: str
     prompt_version: str
 
-    async def run(self, llm: LLM, article: str, published: dt.date | None) -> Drafts: ...
+    async def run(
+        self, llm: LLM, article: str, published: dt.date | None, language: str | None = None
+    ) -> Drafts: ...

@@ -94,7 +94,9 @@ class SingleCall:
     name = "single"
     prompt_version = PROMPT_VERSION
 
-    async def run(self, llm: LLM, article: str, published: dt.date | None) -> Drafts:
+    async def run(
+        self, llm: LLM, article: str, published: dt.date | None, language: str | None = None
+    ) -> Drafts:
         messages = [
             {"role": "system", "content": SINGLE_SYSTEM},
             {"role": "user", "content": article_message(article, published)},

@@ -21,25 +21,40 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model
 
 from extract.backend import LLM
-from extract.candidates import (
+from extract.errors import ExtractionError
+from extract.prompts import (
+    ENGLISH_FIX,
+    QUESTIONS,
+    STAGED_SYSTEM,
+    STAGED_VERSION,
+    people_line,
+    staged_user,
+)
+from extract.strategies.base import AnswerModel, Drafts
+from extract.strategies.checks import refine
+from extract.text.candidates import (
     Candidate,
     attributed_speaker,
     find_candidates,
     render_numbered,
 )
-from extract.errors import ExtractionError
-from extract.grounding import sentences
-from extract.language import detect_language
-from extract.names import persons
-from extract.prompts import QUESTIONS, STAGED_SYSTEM, STAGED_VERSION, people_line, staged_user
-from extract.semantics import refine, sentences_about
-from extract.strategies.base import AnswerModel, Drafts
+from extract.text.hints import body_sentences, sentences_about
+from extract.text.language import detect_language, written_in
+from extract.text.people import organisations, persons
+from extract.text.profiles import profile
+from extract.text.sentences import sentences
 
 NONE = "none"
 # One call per quotation the code cannot attribute: an article with hundreds of quotation marks
 # (hostile, or a transcript) would cost hundreds of sequential calls. Over the cap the article
 # fails before any call, saying to split it; the seeds need at most a few questions.
 MAX_SPEAKER_QUESTIONS = 40
+# Sentences listed in one question about commitments: an article full of plans (a programme, a
+# budget) is asked in parts, each answer holding at most four records.
+SENTENCES_PER_QUESTION = 8
+MAX_PARTS = 2
+# Descriptive fields the records must write in English (re-asked once when they are not).
+ENGLISH_FIELDS = {"meetings": ("topics",), "agreements": ("title",), "commitments": ("action",)}
 IsoDate = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -57,15 +72,19 @@ def _model(name: str, **fields: Any) -> type[BaseModel]:
 
 
 def _models(
-    people: list[str], sentence_count: int, about: dict[str, list[int]]
+    people: list[str],
+    speakers: list[str],
+    sentence_numbers: list[int],
+    about: dict[str, list[int]],
 ) -> dict[str, type[BaseModel]]:
-    """Answer models whose enums are this article's people and sentence numbers.
+    """Answer models whose enums are this article's people, speakers and sentence numbers.
 
     ``about`` maps a record type to the sentences code found for it (rung d): the ``*_in``
-    models take the sentence first, from those numbers only.
+    models take the sentence first, from those numbers only; the others take any of
+    ``sentence_numbers`` (the body sentences).
     """
     person = _enum(people or [NONE])
-    sentence = _enum(list(range(1, sentence_count + 1)))
+    sentence = _enum(sentence_numbers or [1])
     short = (str, Field(max_length=120))
     location = (str | None, Field(default=None, max_length=60))
     meeting_fields: dict[str, Any] = {
@@ -122,7 +141,8 @@ def _models(
     agreement_in = _model("Agreement", sentence=among("agreements"), **agreement_fields)
     commitment_in = _model("Commitment", sentence=among("commitments"), **commitment_fields)
     return {
-        "speaker": _model("Speaker", speaker=(_enum([*people, NONE]), ...)),
+        "speaker": _model("Speaker", speaker=(_enum([*speakers, NONE]), ...)),
+        "yes_no": _model("YesNo", answer=(_enum(["yes", "no"]), ...)),
         "meetings": _model("Meetings", meetings=(_list(meeting), Field(max_length=3))),
         "agreements": _model("Agreements", agreements=(_list(agreement), Field(max_length=3))),
         "commitments": _model("Commitments", commitments=(_list(commitment), Field(max_length=4))),
@@ -136,6 +156,9 @@ def _models(
         "meeting": meeting,
         "agreement": agreement,
         "commitment": commitment,
+        "meeting_in": meeting_in,
+        "agreement_in": agreement_in,
+        "commitment_in": commitment_in,
     }
 
 
@@ -149,63 +172,74 @@ class Staged:
         self.staged = staged
         self.code = code
 
-    async def run(self, llm: LLM, article: str, published: dt.date | None) -> Drafts:
-        spans = sentences(article)
-        people = persons(article)
+    async def run(
+        self, llm: LLM, article: str, published: dt.date | None, language: str | None = None
+    ) -> Drafts:
+        language = language or detect_language(article)
+        spans = sentences(article, language)
+        people = persons(article, language)
+        speakers = [*people, *(o for o in organisations(article, language) if o not in people)]
         candidates = [
-            c for c in find_candidates(article, filter_non_speech=self.code) if c.dropped is None
+            c
+            for c in find_candidates(article, language, filter_non_speech=self.code)
+            if c.dropped is None
         ]
+        body = body_sentences(article, spans) or list(range(1, len(spans) + 1))
         about = {
-            kind: sentences_about(kind, article, spans, people)
+            kind: sentences_about(kind, article, spans, people, language)
             for kind in ("meetings", "agreements", "commitments")
         }
-        models = _models(people, len(spans), about)
-        prefix = render_numbered(article, spans) + "\n\n" + people_line(people)
+        models = _models(people, speakers, body, about)
+        prefix = render_numbered(article, spans) + "\n\n" + people_line(speakers)
 
-        async def ask(kind: str, question: str, model: type[BaseModel]) -> BaseModel:
+        async def ask(
+            kind: str, question: str, model: type[BaseModel], english: tuple[str, ...] = ()
+        ) -> BaseModel:
             messages = [
                 {"role": "system", "content": STAGED_SYSTEM},
                 {"role": "user", "content": staged_user(prefix, published, question)},
             ]
             # short answers are the point of staged calls; one call for everything needs more
-            answer = await llm.ask(messages, model, max_tokens=400 if self.staged else None)
+            limit = 400 if self.staged else None
+            answer = await llm.ask(messages, model, max_tokens=limit)
             if answer.value is None:
                 raise ExtractionError(f"{kind}: no valid answer ({answer.error})")
-            return answer.value
+            value: BaseModel = answer.value
+            if english and not _in_english(value, kind, english, language):
+                # one re-ask: the same records with their descriptive fields in English
+                messages += [
+                    {"role": "assistant", "content": value.model_dump_json()},
+                    {"role": "user", "content": ENGLISH_FIX.format(fields=", ".join(english))},
+                ]
+                again = await llm.ask(messages, model, max_tokens=limit)
+                if again.value is not None:
+                    value = again.value
+            return value
 
         quotes: list[dict[str, Any]] = []
         records: dict[str, list[dict[str, Any]]] = {}
         if self.staged:
-            speakers = [
-                attributed_speaker(article, cand, people) if self.code else None
+            known_speakers = [
+                attributed_speaker(article, cand, speakers, language) if self.code else None
                 for cand in candidates
             ]
-            if (questions := speakers.count(None)) > MAX_SPEAKER_QUESTIONS:
+            if (questions := known_speakers.count(None)) > MAX_SPEAKER_QUESTIONS:
                 raise ExtractionError(
                     f"{questions} quotations need a speaker question, over the cap of "
                     f"{MAX_SPEAKER_QUESTIONS} per article: split the article, or use "
                     "--strategy single (one call)"
                 )
-            for cand, known in zip(candidates, speakers, strict=True):
-                if known is None:  # no attribution pattern in code: ask the model
+            for cand, known in zip(candidates, known_speakers, strict=True):
+                if known is None:  # no attribution code can read: ask the model
                     question = QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text)
                     value = await ask("speaker", question, models["speaker"])
                     known = str(value.speaker)  # type: ignore[attr-defined]
                 quotes.append(_quote(cand, known))
             for kind in ("meetings", "agreements", "commitments"):
-                question, model = QUESTIONS[kind], models[kind]
-                if self.code:  # the model chooses among the sentences code found
-                    if not about[kind]:
-                        records[kind] = []  # no sentence can state one: nothing to ask
-                        continue
-                    listed = ", ".join(f"[{n}]" for n in about[kind])
-                    question = QUESTIONS[f"{kind}_in"].format(sentences=listed)
-                    model = models[f"{kind}_in"]
-                value = await ask(kind, question, model)
-                records[kind] = [item.model_dump() for item in getattr(value, kind)]
+                records[kind] = await self._ask_kind(kind, about[kind], body, models, ask, language)
         else:
             value = await ask(
-                "all", _all_question(candidates), _all_model(models, people, candidates)
+                "all", _all_question(candidates), _all_model(models, speakers, candidates)
             )
             by_number = {c.number: c for c in candidates}
             for item in value.quotes:  # type: ignore[attr-defined]
@@ -219,10 +253,80 @@ class Staged:
                 number = item.pop("sentence")
                 start, end = spans[number - 1]
                 item["evidence"], item["span"] = article[start:end], (start, end)
+                item["_sentence"] = number
         dropped: list[tuple[str, str, dict[str, Any]]] = []
         if self.code:
-            records, dropped = refine(records, article, published)
-        return Drafts(language=detect_language(article), records=records, dropped=dropped)
+            records, dropped = refine(records, language, about)
+        else:
+            for kind in ("meetings", "agreements", "commitments"):
+                for item in records[kind]:
+                    item.pop("_sentence", None)
+        return Drafts(language=language, records=records, dropped=dropped)
+
+    async def _ask_kind(
+        self,
+        kind: str,
+        hinted: list[int],
+        body: list[int],
+        models: dict[str, type[BaseModel]],
+        ask: Any,
+        language: str,
+    ) -> list[dict[str, Any]]:
+        """The records of one type: over the hinted sentences (in parts when many); with no
+        hint, over every body sentence, after a yes/no question where a profile exists."""
+        english = ENGLISH_FIELDS[kind]
+        if not self.code:
+            value = await ask(kind, QUESTIONS[kind], models[kind], english)
+            return [item.model_dump() for item in getattr(value, kind)]
+        if not hinted:
+            if profile(language).has_rules:
+                value = await ask(kind, QUESTIONS[f"{kind}_any"], models["yes_no"])
+                if value.answer != "yes":
+                    return []
+            value = await ask(kind, QUESTIONS[kind], models[kind], english)
+            return [item.model_dump() for item in getattr(value, kind)]
+        size = SENTENCES_PER_QUESTION if kind == "commitments" else len(hinted)
+        parts = [hinted[i : i + size] for i in range(0, len(hinted), size)][:MAX_PARTS]
+        if len(parts) == MAX_PARTS and len(hinted) > size * MAX_PARTS:
+            half = -(-len(hinted) // MAX_PARTS)  # all hinted sentences, in two parts
+            parts = [hinted[:half], hinted[half:]]
+        out: list[dict[str, Any]] = []
+        for part in parts:
+            listed = ", ".join(f"[{n}]" for n in part)
+            model = _in_model(kind, models, part)
+            value = await ask(
+                kind, QUESTIONS[f"{kind}_in"].format(sentences=listed), model, english
+            )
+            out += [item.model_dump() for item in getattr(value, kind)]
+        return out
+
+
+def _in_english(value: BaseModel, kind: str, fields: tuple[str, ...], language: str) -> bool:
+    """False when a descriptive field of the answer is written in the article's language
+    rather than English (py3langid, choosing between the two)."""
+    if language == "en":
+        return True
+    for item in getattr(value, kind, []):
+        for name in fields:
+            field = getattr(item, name, None)
+            texts = field if isinstance(field, list) else [field]
+            for text in texts:
+                if isinstance(text, str) and len(text.split()) >= 3:
+                    if written_in(text, language) > 0.9:
+                        return False
+    return True
+
+
+def _in_model(kind: str, models: dict[str, type[BaseModel]], numbers: list[int]) -> type[BaseModel]:
+    """The ``*_in`` answer model with its sentence enum narrowed to ``numbers``."""
+    item = models[f"{kind[:-1]}_in"]
+    fields: dict[str, Any] = {
+        name: (info.annotation, info) for name, info in item.model_fields.items()
+    }
+    fields["sentence"] = (_enum(numbers), ...)
+    narrowed = _model(item.__name__, **fields)
+    cap = models[f"{kind}_in"].model_fields[kind]
+    return _model(models[f"{kind}_in"].__name__, **{kind: (_list(narrowed), cap)})
 
 
 def _quote(candidate: Candidate, speaker: str) -> dict[str, Any]:

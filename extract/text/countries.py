@@ -39,15 +39,32 @@ def _names() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     return by_name, {code: frozenset(names) for code, names in by_code.items()}
 
 
-def country_code(name: str) -> str | None:
-    """The CLDR region code of a country name in any covered language, or None."""
+def country_code(name: str, languages: tuple[str, ...] | None = None) -> str | None:
+    """The CLDR region code of a country name in any covered language (or only in
+    ``languages``: "Malte" is Malta in French, a first name in German), or None."""
     key = _key(re.sub(r"^(les?|la|l['’]|the|die|der|el|los|las|il|lo|gli)\s+", "", name.strip(),
                       flags=re.IGNORECASE))  # fmt: skip
     if key in ABBREVIATIONS:
         return ABBREVIATIONS[key]
     if re.fullmatch(r"[A-Z]{2}", name.strip()) and name.strip() in _names()[1]:
         return name.strip()
+    if languages is not None:
+        return _in_languages(tuple(sorted(set(languages)))).get(key)
     return _names()[0].get(key)
+
+
+@lru_cache(maxsize=16)
+def _in_languages(languages: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for language in languages:
+        try:
+            territories = Locale.parse(language).territories
+        except (ValueError, LookupError):
+            continue
+        for code, name in territories.items():
+            if not code.isdigit() and code not in ("ZZ", "QO", "UN", "EZ"):
+                out.setdefault(_key(name), code)
+    return out
 
 
 def english_country(name: str) -> str:

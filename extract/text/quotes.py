@@ -18,6 +18,14 @@ from functools import lru_cache
 
 _APOSTROPHES = frozenset("'’")
 _DIALOGUE = re.compile(r"(?m)^[ \t]*[—–―][ \t\u00a0]?(?P<q>[^\n]+?)(?=[ \t\u00a0][—–―]|[ \t]*$)")
+# The words resuming after a dialogue attribution: "—A —dijo X—. B" (B is speech too).
+_DIALOGUE_RESUMED = re.compile(
+    r"(?m)^[ \t]*[—–―][^\n]*?[ \t\u00a0][—–―][^—–―\n]+[—–―][.,;:]?[ \t\u00a0]+"
+    r"(?P<q>[^—–―\n]+?)[ \t]*$"
+)
+# Spanish, Italian, French: a paragraph continuing a quotation may open with the closing mark
+# ("»Eso se acabó…»"), the form these presses use for a quotation over several paragraphs.
+_CONTINUED = {"«": re.compile(r"(?m)^[ \t]*»[ \t\u00a0\u202f]?(?P<q>[^«»\n]{1,1500}?)»")}
 
 
 def _pattern(opening: str, closing: str) -> re.Pattern[str]:
@@ -60,6 +68,9 @@ def quoted_spans(article: str) -> tuple[tuple[int, int], ...]:
     patterns = [_compiled(o, c) for o, c in pairs_of(article)]
     spans = {m.span("q") for p in patterns for m in p.finditer(article)}
     spans |= {m.span("q") for m in _DIALOGUE.finditer(article)}
+    spans |= {m.span("q") for m in _DIALOGUE_RESUMED.finditer(article)}
+    if pairs_of(article)[0] == ("«", "»"):
+        spans |= {m.span("q") for m in _CONTINUED["«"].finditer(article)}
     return tuple(sorted(spans))
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from extract.text.sentences import sentences
+
 _FOLD = {
     **dict.fromkeys("'‘’‚‛′`´ʼ", "'"),
     **dict.fromkeys('"“”„‟«»″', '"'),
@@ -93,40 +95,6 @@ def ground(article: str, needle: str) -> tuple[str, tuple[int, int]] | None:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# A sentence ends at . ! ? … (and any closing mark after it) before whitespace and a capital,
-# an opening mark or a digit; not after an abbreviation ("M. Trump") or an initial.
-_SENTENCE_END = re.compile(r"[.!?…][»”\"')\u00a0\u202f ]*?(?=\s+[«“\"'\dA-ZÀ-ÖØ-Þ])")
-_ABBREVIATIONS = frozenset(
-    "m mm mme mmes mlle dr mr mrs ms st jr sr prof etc av vs cf p ex".split()
-)
-
-
-@lru_cache(maxsize=64)
-def sentences(article: str) -> tuple[tuple[int, int], ...]:
-    """Spans of the article's sentences, lines kept apart (trimmed, non-empty), cached: the
-    grounding, candidate and attribution code all ask for the same article's sentences."""
-    out: list[tuple[int, int]] = []
-    line_start = 0
-    for line in article.split("\n"):
-        start = 0
-        for match in _SENTENCE_END.finditer(line):
-            before = line[start : match.start()].rsplit(None, 1)
-            word = before[-1].casefold() if before else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-            _add(out, line_start, line, start, match.end())
-            start = match.end()
-        _add(out, line_start, line, start, len(line))
-        line_start += len(line) + 1
-    return tuple(out)
-
-
-def _add(out: list[tuple[int, int]], base: int, line: str, start: int, end: int) -> None:
-    piece = line[start:end]
-    lead = len(piece) - len(piece.lstrip())
-    trail = len(piece.rstrip())
-    if trail > lead:
-        out.append((base + start + lead, base + start + trail))
 
 
 def locate_evidence(
