@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx2
 
-from extract.recording import request_key
+from extract.llm.recording import request_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
@@ -59,7 +59,7 @@ def recordings() -> list[Recording]:
 
     Recordings of other strategies (another system prompt) are left out.
     """
-    from extract.prompts import SINGLE_SYSTEM
+    from extract.strategies.prompts import SINGLE_SYSTEM
 
     by_text = {text: stem for stem, text in seeds().items()}
     out = []
@@ -93,7 +93,7 @@ def recordings() -> list[Recording]:
         )
     if not out:
         raise SystemExit(
-            "no recording of the single strategy matches the seeds and extract.prompts."
+            "no recording of the single strategy matches the seeds and extract.strategies.prompts."
             "SINGLE_SYSTEM (prompt changed?): record them with `extract run seeds/ --record "
             "--strategy single`"
         )
@@ -153,7 +153,7 @@ def make_copies(directory: Path, n: int, *, order: str = "seed-major") -> list[s
 
 
 class MemoryReplay(httpx2.AsyncBaseTransport):
-    """Answer from recordings held in memory (same key as ``extract.recording.ReplayTransport``).
+    """Answer from recordings held in memory (the key of ``extract.llm.recording.ReplayTransport``).
 
     The key is the canonical hash of the request, so copies of a seed (same text, new ids) hit
     the seed's recordings. No sleep, no disk.

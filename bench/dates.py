@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.assemble import date_fields
-from extract.evaluate import load_golden
+from extract.evaluation.evaluate import load_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.evaluate import evaluate, load_golden
+from extract.evaluation.evaluate import evaluate, load_golden
 from extract.models import RECORD_TYPES, ArticleExtraction, GoldenDocument
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from extract.evaluate import evaluate
+from extract.evaluation.evaluate import evaluate
 from extract.pipeline import run_batch
 from extract.settings import Settings
 

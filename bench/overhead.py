@@ -56,7 +56,7 @@ async def bare(paths: list[Path], transport: _common.MemoryReplay) -> int:
     import openai
     from instructor.core.exceptions import InstructorRetryException
 
-    from extract.prompts import SINGLE_SYSTEM, article_message
+    from extract.strategies.prompts import SINGLE_SYSTEM, article_message
     from extract.strategies.single import SingleAnswer
 
     s = settings()
@@ -169,7 +169,7 @@ def breakdown(src: Path, transport: _common.MemoryReplay, out: Path) -> None:
     """Time the pipeline's stages by wrapping them (at run time; extract/ is not changed)."""
     import functools
 
-    import extract.backend as backend
+    import extract.llm.backend as backend
     import extract.pipeline as pipe
     from extract.run_manifest import RunManifest
 

@@ -29,15 +29,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from extract.articles import load_article
-from extract.candidates import find_candidates
-from extract.evaluate import EvaluationReport, Scores, evaluate, load_golden
-from extract.grounding import fold, sentences
-from extract.models import RECORD_TYPES, GoldenDocument
-from extract.names import persons, same_person
-from extract.pipeline import run_batch
 from extract.semantics import sentences_about
+
+from extract.articles import load_article
+from extract.evaluation.evaluate import EvaluationReport, Scores, evaluate, load_golden
+from extract.models import RECORD_TYPES, GoldenDocument
+from extract.pipeline import run_batch
 from extract.settings import Settings
+from extract.text.candidates import find_candidates
+from extract.text.grounding import fold, sentences
+from extract.text.people import persons, same_person
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = {  # name: (article folder, golden folder)

@@ -123,7 +123,7 @@ def main() -> None:
     )
 
     # ---- one call vs four per-type calls (estimate) --------------------------------------
-    from extract.prompts import SINGLE_SYSTEM
+    from extract.strategies.prompts import SINGLE_SYSTEM
 
     paragraphs = SINGLE_SYSTEM.split("\n\n")
     typed = [

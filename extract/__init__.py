@@ -15,7 +15,7 @@ from extract.errors import (
     ReplayMissError,
     SchemaError,
 )
-from extract.evaluate import EvaluationReport, evaluate
+from extract.evaluation.evaluate import EvaluationReport, evaluate
 from extract.models import (
     Agreement,
     ArticleExtraction,

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from extract.articles import Article
-from extract.backend import LLM
 from extract.errors import ExtractError
+from extract.llm.backend import LLM
 from extract.models import ExtractionResult
 from extract.pipeline import extract_one, run_batch
 from extract.run_manifest import RunManifest

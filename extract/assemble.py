@@ -13,13 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from extract.dates import (
-    DateExpression,
-    date_expression,
-    find_date_expressions,
-    resolve_date,
-    stated_in,
-)
 from extract.models import (
     Agreement,
     ArticleExtraction,
@@ -30,6 +23,13 @@ from extract.models import (
     Rejected,
 )
 from extract.text.countries import english_country
+from extract.text.dates import (
+    DateExpression,
+    date_expression,
+    find_date_expressions,
+    resolve_date,
+    stated_in,
+)
 from extract.text.grounding import find_span, locate_evidence
 from extract.text.named import is_nullish, party_named, person_named
 from extract.text.people import canonical, strip_accents
@@ -122,7 +122,7 @@ def build_record(
     the article (unnamed participants and signatories are dropped; a record left with none, or
     whose speaker or actor the article never names, fails). Dates are decided here, in code,
     from the record's evidence (``date_text``), and resolved against ``published`` (see
-    ``extract.dates``); what the model proposed for a date is only used to pick a commitment's
+    ``extract.text.dates``); what the model proposed for a date is only used to pick a commitment's
     deadline among the sentence's expressions.
     """
     fields = _without_placeholders(draft)

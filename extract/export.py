@@ -22,7 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from extract.errors import ConfigError, InputError
-from extract.evaluate import load_run
+from extract.evaluation.evaluate import load_run
+from extract.llm.recording import write_atomic
 from extract.models import (
     RECORD_TYPES,
     Agreement,
@@ -32,7 +33,6 @@ from extract.models import (
     Quote,
     RecordType,
 )
-from extract.recording import write_atomic
 
 Format = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "parquet")

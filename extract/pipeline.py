@@ -25,9 +25,17 @@ from pathlib import Path
 from extract._version import __version__
 from extract.articles import Article, article_id_for, check_text, collect
 from extract.assemble import assemble
-from extract.backend import LLM
 from extract.errors import BudgetError, ExtractError, InputError, OutputError
 from extract.inputs import Entry, entries, failing
+from extract.llm.backend import LLM
+from extract.llm.recording import (
+    TEMP_SUFFIX,
+    Meter,
+    current_meter,
+    remove_stale_temps,
+    scrub,
+    write_atomic,
+)
 from extract.models import (
     SCHEMA_VERSION,
     Backend,
@@ -36,14 +44,6 @@ from extract.models import (
     Source,
     Timings,
     Usage,
-)
-from extract.recording import (
-    TEMP_SUFFIX,
-    Meter,
-    current_meter,
-    remove_stale_temps,
-    scrub,
-    write_atomic,
 )
 from extract.run_manifest import ArticleStatus, RunInfo, RunManifest
 from extract.schemas import check_document

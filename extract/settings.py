@@ -53,7 +53,7 @@ class Settings:
         model: Model name sent to the endpoint.
         mode: How the answer's JSON schema reaches the endpoint: ``json_schema``
             (``response_format``; OpenAI, vLLM, Ollama, llama.cpp), ``gbnf`` (llama.cpp only:
-            the schema as a GBNF grammar without line breaks, see ``extract.gbnf``), or the
+            the schema as a GBNF grammar without line breaks, see ``extract.llm.gbnf``), or the
             instructor modes ``tools``, ``json``, ``md_json``. ``auto`` (default) resolves
             when the settings are built: ``gbnf`` for a loopback endpoint on llama-server's
             port 8080 (``extract local-server``), ``json_schema`` otherwise.

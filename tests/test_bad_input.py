@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from extract.articles import MAX_CHARS, Article, load_article
-from extract.backend import LLM
 from extract.cli import main
 from extract.errors import InputError
+from extract.llm.backend import LLM
 from extract.models import ExtractionResult
 from extract.pipeline import extract_one
 from extract.schemas import validation_errors

@@ -93,7 +93,7 @@ def test_schemas_check_fails_when_stale_and_passes_when_fresh(tmp_path: Path) ->
 
 
 def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
-    from extract.recording import write_atomic
+    from extract.llm.recording import write_atomic
 
     mask = os.umask(0)
     os.umask(mask)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extract.articles import load_article
-from extract.evaluate import evaluate
+from extract.evaluation.evaluate import evaluate
 from extract.pipeline import run_batch
 from extract.schemas import validation_errors
 from extract.settings import Settings

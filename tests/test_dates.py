@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from extract.assemble import build_record
-from extract.dates import date_expression, find_date_expressions, find_date_text, resolve_date
+from extract.text.dates import date_expression, find_date_expressions, find_date_text, resolve_date
 
 WED = dt.date(2025, 10, 29)
 PAST, PLANNED = False, True

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from extract.errors import ConfigError, InputError, SchemaError
-from extract.evaluate import (
+from extract.evaluation.evaluate import (
     EvaluationReport,
     Scores,
     align,
@@ -513,7 +513,7 @@ def test_missing_or_empty_directories_are_input_errors(tmp_path: Path) -> None:
 def test_the_cli_scores_only_what_the_run_covers(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from extract.eval_cli import eval_command
+    from extract.evaluation.cli import eval_command
 
     for article_id in ("a", "b"):
         write_json(tmp_path / "golden" / "sub" / f"{article_id}.json", dump(golden(article_id)))

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from extract.gbnf import compact_grammar, grammar_for, literal
+from extract.llm.gbnf import compact_grammar, grammar_for, literal
 from extract.settings import Settings
 from extract.strategies.base import AnswerModel
 from extract.strategies.single import SingleAnswer
@@ -29,7 +29,7 @@ _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
 def to_regex(grammar: str) -> re.Pattern[str]:
-    """The language of a non-recursive GBNF grammar (the subset extract.gbnf writes)."""
+    """The language of a non-recursive GBNF grammar (the subset extract.llm.gbnf writes)."""
     rules = dict(line.split(" ::= ", 1) for line in grammar.strip().splitlines())
 
     def expand(name: str, depth: int = 0) -> str:
@@ -120,7 +120,10 @@ def test_no_line_breaks_even_where_the_server_grammar_allows_them() -> None:
 
 
 def test_every_response_model_of_the_strategies_is_supported() -> None:
-    models = _models(["Donald Trump", "Sanae Takaichi"], 12, {"meetings": [3], "commitments": []})
+    people = ["Donald Trump", "Sanae Takaichi"]
+    models = _models(
+        people, [*people, "Nordwerk AG"], list(range(1, 13)), {"meetings": [3], "commitments": []}
+    )
     for model in [SingleAnswer, *models.values()]:
         grammar = grammar_for(model)
         assert grammar is not None and grammar.startswith("root ::= ")
@@ -170,7 +173,7 @@ def test_a_schema_the_converter_cannot_translate_is_sent_as_response_format(
 
     import httpx2
 
-    from extract.backend import LLM
+    from extract.llm.backend import LLM
     from tests.synthetic import completion
 
     class Dated(AnswerModel):

@@ -9,7 +9,7 @@ import pytest
 
 from extract.cli import main
 from extract.errors import InputError, SchemaError
-from extract.golden import dump_golden, ground_draft
+from extract.evaluation.golden import dump_golden, ground_draft
 from extract.models import GoldenDocument
 
 ARTICLE = (

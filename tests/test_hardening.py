@@ -25,13 +25,13 @@ from pathlib import Path
 import pytest
 
 import extract
-from extract import localserver
 from extract.articles import MAX_CHARS, Article, collect, load_article
-from extract.backend import LLM
 from extract.errors import BackendError, ConfigError, ExtractError, InputError, OutputError
+from extract.evaluation.report import article_texts
+from extract.llm import localserver
+from extract.llm.backend import LLM
+from extract.llm.recording import printable, scrub
 from extract.pipeline import extract_one, fit_id, id_limit, run_batch
-from extract.recording import printable, scrub
-from extract.report import article_texts
 from extract.schemas import validation_errors
 from extract.settings import LOCAL_MODEL, STRATEGY_NAMES, Settings
 from extract.strategies import STRATEGIES

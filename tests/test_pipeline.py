@@ -11,8 +11,8 @@ import httpx2
 import pytest
 
 from extract.articles import Article
-from extract.backend import LLM
 from extract.errors import BackendError, ExtractionError
+from extract.llm.backend import LLM
 from extract.pipeline import extract_one
 from extract.settings import Settings
 from tests.synthetic import Scripted, answer, completion

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from extract.errors import InputError
-from extract.eval_cli import eval_command
-from extract.evaluate import EvaluationReport, evaluate, load_golden, load_run
+from extract.evaluation.cli import eval_command
+from extract.evaluation.evaluate import EvaluationReport, evaluate, load_golden, load_run
+from extract.evaluation.report import article_texts, to_html, to_json, to_markdown
 from extract.models import ArticleExtraction, GoldenDocument
-from extract.report import article_texts, to_html, to_json, to_markdown
 from tests.test_evaluate import (
     FULL,
     QUOTES,
@@ -238,7 +238,8 @@ def test_eval_errors_become_one_line_and_exit_code_2_through_main(tmp_path: Path
     write_json(tmp_path / "golden" / "a.json", "{broken")
     (tmp_path / "out").mkdir()
     code = (
-        "import sys; from extract.cli import cli, main; from extract.eval_cli import eval_command; "
+        "import sys; from extract.cli import cli, main; "
+        "from extract.evaluation.cli import eval_command; "
         "cli.add_command(eval_command); main(sys.argv[1:])"
     )
     for args, message in (

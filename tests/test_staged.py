@@ -11,13 +11,13 @@ import httpx2
 import pytest
 
 from extract.articles import Article
-from extract.backend import LLM
-from extract.dates import stated_in
+from extract.llm.backend import LLM
 from extract.models import ExtractionResult
 from extract.pipeline import extract_one
 from extract.settings import Settings
 from extract.strategies.checks import refine
 from extract.text.candidates import find_candidates
+from extract.text.dates import stated_in
 from extract.text.hints import sentences_about
 from extract.text.language import detect_language
 from extract.text.people import persons

@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from extract.assemble import evidence_problem, quote_problem
-from extract.backend import LLM, validation_context
 from extract.errors import ExtractionError
+from extract.llm.backend import LLM, validation_context
 from extract.models import RECORD_TYPES
-from extract.prompts import PROMPT_VERSION, SINGLE_SYSTEM, article_message
 from extract.strategies.base import AnswerModel, Drafts
+from extract.strategies.prompts import PROMPT_VERSION, SINGLE_SYSTEM, article_message
 
 IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 MAX_ITEMS = 12  # a cap the grammar enforces: small models otherwise loop on one record

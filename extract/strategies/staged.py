@@ -20,9 +20,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
-from extract.backend import LLM
 from extract.errors import ExtractionError
-from extract.prompts import (
+from extract.llm.backend import LLM
+from extract.strategies.base import AnswerModel, Drafts
+from extract.strategies.checks import refine
+from extract.strategies.prompts import (
     ENGLISH_FIX,
     QUESTIONS,
     STAGED_SYSTEM,
@@ -30,8 +32,6 @@ from extract.prompts import (
     people_line,
     staged_user,
 )
-from extract.strategies.base import AnswerModel, Drafts
-from extract.strategies.checks import refine
 from extract.text.candidates import (
     Candidate,
     attributed_speaker,

@@ -38,8 +38,8 @@ from extract.errors import (
     ExtractionError,
     ReplayMissError,
 )
-from extract.gbnf import grammar_for
-from extract.recording import MeterTransport, RecordTransport, ReplayTransport, printable, scrub
+from extract.llm.gbnf import grammar_for
+from extract.llm.recording import MeterTransport, RecordTransport, ReplayTransport, printable, scrub
 from extract.settings import Settings
 
 T = TypeVar("T", bound=BaseModel)

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from extract.errors import InputError
-from extract.evaluate import evaluate, load_golden, load_run
-from extract.recording import write_atomic
-from extract.report import article_texts, to_html, to_json, to_markdown
+from extract.evaluation.evaluate import evaluate, load_golden, load_run
+from extract.evaluation.report import article_texts, to_html, to_json, to_markdown
+from extract.llm.recording import write_atomic
 
 _PATH = click.Path(path_type=Path)
 

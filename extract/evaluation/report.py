@@ -16,7 +16,14 @@ from typing import Any
 
 from extract.articles import load_article
 from extract.errors import ExtractError
-from extract.evaluate import ArticleScore, EvaluationReport, Figures, RecordRef, Scores, label
+from extract.evaluation.evaluate import (
+    ArticleScore,
+    EvaluationReport,
+    Figures,
+    RecordRef,
+    Scores,
+    label,
+)
 from extract.models import RECORD_TYPES, ExtractionResult, GoldenDocument, RecordType
 from extract.schemas import SAFE_ID
 
