@@ -29,16 +29,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from extract.semantics import sentences_about
-
 from extract.articles import load_article
 from extract.evaluation.evaluate import EvaluationReport, Scores, evaluate, load_golden
 from extract.models import RECORD_TYPES, GoldenDocument
 from extract.pipeline import run_batch
 from extract.settings import Settings
-from extract.text.candidates import find_candidates
-from extract.text.grounding import fold, sentences
-from extract.text.people import persons, same_person
+from extract.text.candidates import attributed_speaker, find_candidates
+from extract.text.grounding import fold
+from extract.text.hints import sentences_about
+from extract.text.language import detect_language
+from extract.text.people import organisations, persons, same_person
+from extract.text.sentences import sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = {  # name: (article folder, golden folder)
@@ -112,30 +113,50 @@ def stage_figures(folder: Path, golden: dict[str, GoldenDocument]) -> dict[str, 
         gold = golden.get(path.stem)
         if gold is None:
             continue
-        text = load_article(path).text
-        people = persons(text)
-        kept = [fold(c.text) for c in find_candidates(text) if c.dropped is None]
-        spans = sentences(text)
+        article = load_article(path)
+        text = article.text
+        language = article.language or detect_language(text)
+        people = persons(text, language)
+        speakers = [*people, *organisations(text, language)]
+        kept = {fold(c.text): c for c in find_candidates(text, language) if c.dropped is None}
+        spans = sentences(text, language)
         for q in gold.quotes:
             if q.optional:
                 continue
             tally["quotes.n"] += 1
             tally["quotes.ok"] += fold(q.text) in kept
             tally["speakers.n"] += 1
-            tally["speakers.ok"] += any(same_person(q.speaker, p) for p in people)
+            tally["speakers.ok"] += any(same_person(q.speaker, p) for p in speakers)
+            if fold(q.text) in kept:
+                said = attributed_speaker(text, kept[fold(q.text)], speakers, language)
+                tally["attributed.n"] += 1
+                if said is not None:
+                    tally["attributed.ok"] += 1
+                    tally["attributed_right.n"] += 1
+                    tally["attributed_right.ok"] += same_person(q.speaker, said)
         for m in gold.meetings:
             for name in m.participants:
                 tally["participants.n"] += 1
                 tally["participants.ok"] += any(same_person(name, p) for p in people)
         for kind in ("meetings", "agreements", "commitments"):
-            chosen = [spans[n - 1] for n in sentences_about(kind, text, spans, people)]
+            hinted = sentences_about(kind, text, spans, people, language)
+            chosen = [spans[n - 1] for n in hinted]
             for record in getattr(gold, kind):
                 if getattr(record, "optional", False):
                     continue
                 s, e = record.span
                 tally[f"{kind}.n"] += 1
                 tally[f"{kind}.ok"] += any(a < e and s < b for a, b in chosen)
-    keys = ("quotes", "speakers", "participants", "meetings", "agreements", "commitments")
+    keys = (
+        "quotes",
+        "speakers",
+        "attributed",
+        "attributed_right",
+        "participants",
+        "meetings",
+        "agreements",
+        "commitments",
+    )
     return {k: (tally[f"{k}.ok"], tally[f"{k}.n"]) for k in keys}
 
 
@@ -181,7 +202,9 @@ def main() -> None:
         lines += table(name, report) + ["", negatives(report, goldens), cost(name)]
         labels = {
             "quotes": "quote candidates",
-            "speakers": "speakers in person list",
+            "speakers": "speakers in the name list",
+            "attributed": "quotes attributed by code",
+            "attributed_right": "code's attribution right",
             "participants": "participants in person list",
             "meetings": "meeting evidence pre-selected",
             "agreements": "agreement evidence pre-selected",

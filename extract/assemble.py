@@ -87,6 +87,16 @@ def _trimmed(article: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+def _cuts_a_word(article: str, span: tuple[int, int]) -> bool:
+    """True when ``span`` starts or ends in the middle of a word ("ratulations", "Congrat")."""
+    start, end = span
+    starts_inside = (
+        0 < start < len(article) and article[start - 1].isalnum() and article[start].isalnum()
+    )
+    ends_inside = 0 < end < len(article) and article[end - 1].isalnum() and article[end].isalnum()
+    return starts_inside or ends_inside
+
+
 def _without_placeholders(draft: dict[str, Any]) -> dict[str, Any]:
     """Strings models write instead of null ("null", "unknown", "n/a") become null; list items
     that are such strings are dropped."""
@@ -135,6 +145,8 @@ def build_record(
         if span is None:
             raise ValueError("quote text not found verbatim in the article")
         span = _trimmed(article, span)  # a passage found across paragraphs ends in "\n\n"
+        if _cuts_a_word(article, span):
+            raise ValueError("quote text starts or ends inside a word of the article")
         if not inside_quotation(article, span):
             raise ValueError("quote text is not between quotation marks in the article")
         fields["text"] = fields["evidence"] = article[span[0] : span[1]]

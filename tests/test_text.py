@@ -167,3 +167,32 @@ def test_a_quote_found_with_trailing_paragraph_breaks_is_trimmed_and_kept() -> N
     extraction, rejected = assemble({"quotes": [{**quote, "language": "es"}]}, article, "es")
     assert rejected == []
     assert extraction.quotes[0].text == "Llevábamos dos mercados detrás de Iker."
+
+
+def test_quotes_cut_inside_a_word_and_amounts_not_in_the_evidence_are_refused() -> None:
+    from extract.assemble import assemble
+
+    article = (
+        "« Nous livrerons les rames d'ici juin », a déclaré Claire Morel.\n"
+        "La ville paiera 12 millions d'euros d'ici mars 2027."
+    )
+    cut = {"speaker": "Claire Morel", "text": "ous livrerons les rames"}
+    whole = {"speaker": "Claire Morel", "text": "Nous livrerons les rames d'ici juin"}
+    evidence = "La ville paiera 12 millions d'euros d'ici mars 2027."
+    commitment = {"actor": "Claire Morel", "action": "pay", "evidence": evidence}
+    extraction, rejected = assemble(
+        {
+            "quotes": [cut, whole],
+            "commitments": [
+                {**commitment, "amount": "12 million euros", "deadline": "by March 2027"},
+                {**commitment, "action": "pay more", "amount": "15 million", "deadline": "June"},
+            ],
+        },
+        article,
+        "fr",
+    )
+    assert [q.text for q in extraction.quotes] == ["Nous livrerons les rames d'ici juin"]
+    assert any("inside a word" in r.reason for r in rejected)
+    first, second = extraction.commitments
+    assert first.amount == "12 million euros" and first.date_text == "d'ici mars 2027"
+    assert second.amount is None and second.deadline is None  # numbers/months not in the evidence
