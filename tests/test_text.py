@@ -196,3 +196,18 @@ def test_quotes_cut_inside_a_word_and_amounts_not_in_the_evidence_are_refused() 
     first, second = extraction.commitments
     assert first.amount == "12 million euros" and first.date_text == "d'ici mars 2027"
     assert second.amount is None and second.deadline is None  # numbers/months not in the evidence
+
+
+def test_a_party_must_be_written_as_a_name_in_the_article() -> None:
+    from extract.text.named import party_named, person_named
+
+    article = (
+        "Temperatures will fall sharply. The cold air brings snow, and temperatures stay low. "
+        "Anna Keller of the National Nursing Federation said the nursing staff is ready."
+    )
+    assert not party_named("Temperatures", article)  # a common noun at a sentence start
+    assert not person_named("Temperatures", article)
+    assert party_named("National Nursing Federation", article)  # capitalised mid-sentence
+    assert person_named("Anna Keller", article)
+    assert party_named("the government", article)  # only generic words: cannot be checked
+    assert party_named("東京都", "東京都は新しい計画を発表した。")  # no letter case: no check

@@ -48,15 +48,45 @@ def _article_words(article: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", _fold(article)))
 
 
+_SENTENCE_START = set(".!?…:;\"'«»“”„‚‘’()[]—–-•*#|")
+
+
+@lru_cache(maxsize=64)
+def _proper_words(article: str) -> frozenset[str] | None:
+    """Folded words the article writes as names: capitalised inside a sentence, or capitalised
+    and never in lower case. None when the script has no case (every word may be a name)."""
+    words = list(re.finditer(r"[^\W\d_][\w'’-]*", article))
+    if not any(m.group(0)[0].isupper() for m in words):
+        return None
+    lower = {_fold(m.group(0)) for m in words if m.group(0)[0].islower()}
+    out: set[str] = set()
+    for m in words:
+        word = m.group(0)
+        if not word[0].isupper():
+            continue
+        before = article[: m.start()].rstrip()
+        mid_sentence = bool(before) and before[-1] not in _SENTENCE_START
+        folded = _fold(word)
+        if mid_sentence or folded not in lower:
+            out.update(re.findall(r"\w+", folded))
+    return frozenset(out)
+
+
+def _is_proper(tokens: list[str], article: str) -> bool:
+    proper = _proper_words(article)
+    return proper is None or any(t in proper for t in tokens)
+
+
 def is_nullish(value: object) -> bool:
     """True for the strings models write instead of null ("null", "unknown", "n/a" …)."""
     return isinstance(value, str) and _fold(value.strip()) in NULLISH
 
 
 def person_named(name: str, article: str) -> bool:
-    """True when the article gives the person's surname (the last distinctive word)."""
+    """True when the article gives the person's surname (the last distinctive word), written
+    as a name (not "temperatures" of "Temperatures will fall")."""
     tokens = _tokens(name)
-    return not tokens or tokens[-1] in _article_words(article)
+    return not tokens or (tokens[-1] in _article_words(article) and _is_proper(tokens, article))
 
 
 def party_named(name: str, article: str) -> bool:
@@ -71,4 +101,6 @@ def party_named(name: str, article: str) -> bool:
         tokens = _tokens(part)
         if tokens and not _article_words(article) & set(tokens):
             return False
+        if tokens and not _is_proper(tokens, article):
+            return False  # "Temperatures", "the heavy rain": the article names no such party
     return True
