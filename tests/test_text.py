@@ -210,4 +210,4 @@ def test_a_party_must_be_written_as_a_name_in_the_article() -> None:
     assert party_named("National Nursing Federation", article)  # capitalised mid-sentence
     assert person_named("Anna Keller", article)
     assert party_named("the government", article)  # only generic words: cannot be checked
-    assert party_named("東京都", "東京都は新しい計画を発表した。")  # no letter case: no check
+    assert person_named("משה כהן", "משה כהן אמר היום.")  # a script without case: no check
