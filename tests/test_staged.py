@@ -85,26 +85,24 @@ def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
                 {**ev, "participants": ["Sanae Takaichi", "Trump"], "status": "held"},
             ],
             "agreements": [
-                {**ev, "title": "Rare earths agreement", "status": "signed", "_sentence": 1},
+                {**ev, "title": "Rare earths agreement", "status": "signed"},
                 {**ev, "title": "Rare earths agreement signed", "status": "signed"},
                 # no negotiation words in a hinted sentence
-                {**ev, "title": "Trade talks", "status": "negotiating", "_sentence": 1},
+                {**ev, "title": "Trade talks", "status": "negotiating"},
                 # no agreement word in a hinted sentence
-                {"evidence": "Il pleut.", "span": (0, 9), "title": "Rain", "status": "signed",
-                 "_sentence": 2},
+                {"evidence": "Il pleut.", "span": (23, 32), "title": "Rain", "status": "signed"},
                 # a sentence code did not hint: the model's judgement stands (hint, not gate)
-                {"evidence": "Ils ont conclu.", "span": (0, 15), "title": "Port deal",
-                 "status": "signed", "_sentence": 3},
+                {"evidence": "Ils ont conclu.", "span": (33, 48), "title": "Port deal",
+                 "status": "signed"},
             ],
             "commitments": [],
             "quotes": [],
         },
         "fr",
-        {"agreements": [1, 2]},
+        {"agreements": [(0, 22), (23, 32)]},  # the spans of the sentences code hinted
     )  # fmt: skip
     assert [m["participants"] for m in records["meetings"]] == [["Donald Trump", "Sanae Takaichi"]]
     assert [a["title"] for a in records["agreements"]] == ["Rare earths agreement", "Port deal"]
-    assert all("_sentence" not in a for a in records["agreements"])
     reasons = [reason for _, reason, _ in dropped]
     assert "status negotiating not supported by the sentence" in reasons
     assert "the sentence names no agreement" in reasons

@@ -39,17 +39,16 @@ def _overlap(a: str, b: str) -> float:
 def refine(
     records: dict[str, list[dict[str, Any]]],
     language: str,
-    hinted: Mapping[str, Collection[int]] | None = None,
+    hinted: Mapping[str, Collection[tuple[int, int]]] | None = None,
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Dropped]]:
     """Apply the checks above; returns new lists and every draft dropped, as (type, reason,
-    draft). ``hinted`` maps a type to the sentence numbers code hinted for it; drafts carry
-    their sentence number as ``_sentence``."""
+    draft). ``hinted`` maps a type to the spans of the sentences code hinted for it."""
     hinted = hinted or {}
     p = profile(language)
     dropped: list[Dropped] = []
 
     def checked(kind: str, draft: dict[str, Any]) -> bool:
-        return p.has_rules and draft.get("_sentence") in set(hinted.get(kind, ()))
+        return p.has_rules and tuple(draft.get("span") or ()) in set(hinted.get(kind, ()))
 
     meetings: list[dict[str, Any]] = []
     for m in records.get("meetings", []):
@@ -100,9 +99,4 @@ def refine(
         "quotes": records.get("quotes", []),
         "commitments": commitments,
     }
-    for kind in ("meetings", "agreements", "commitments"):
-        for record in kept[kind]:
-            record.pop("_sentence", None)
-    for _, _, draft in dropped:
-        draft.pop("_sentence", None)
     return kept, dropped

@@ -253,14 +253,10 @@ class Staged:
                 number = item.pop("sentence")
                 start, end = spans[number - 1]
                 item["evidence"], item["span"] = article[start:end], (start, end)
-                item["_sentence"] = number
         dropped: list[tuple[str, str, dict[str, Any]]] = []
         if self.code:
-            records, dropped = refine(records, language, about)
-        else:
-            for kind in ("meetings", "agreements", "commitments"):
-                for item in records[kind]:
-                    item.pop("_sentence", None)
+            hinted = {kind: [spans[n - 1] for n in numbers] for kind, numbers in about.items()}
+            records, dropped = refine(records, language, hinted)
         return Drafts(language=language, records=records, dropped=dropped)
 
     async def _ask_kind(
