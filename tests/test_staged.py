@@ -250,3 +250,15 @@ def test_answer_models_build_their_schema_once_and_hand_out_copies(
     assert built == [Reply]  # built once
     Reply.model_json_schema(mode="serialization")  # other arguments: not cached
     assert built == [Reply, Reply]
+
+
+def test_descriptive_fields_copied_untranslated_are_found() -> None:
+    from extract.strategies.staged import _untranslated
+
+    article = "Les deux pays ouvriront une ère dorée dans leurs relations bilatérales."
+    assert _untranslated("open a 'ère dorée' in the relations bilatérales", "fr", article)
+    assert _untranslated("ouvrir une nouvelle ère dans les relations", "fr", article)
+    assert not _untranslated("open a golden era in bilateral relations", "fr", article)
+    german = "Die Firma baut eine Fertigung für Halbleitersensoren in Dresden."
+    assert _untranslated("build a line for halbleitersensoren", "de", german)
+    assert not _untranslated("build a line for semiconductor sensors", "de", german)

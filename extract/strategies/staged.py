@@ -16,6 +16,7 @@ short questions about a numbered article.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -205,7 +206,7 @@ class Staged:
             if answer.value is None:
                 raise ExtractionError(f"{kind}: no valid answer ({answer.error})")
             value: BaseModel = answer.value
-            if english and not _in_english(value, kind, english, language):
+            if english and not _in_english(value, kind, english, language, article):
                 # one re-ask: the same records with their descriptive fields in English
                 messages += [
                     {"role": "assistant", "content": value.model_dump_json()},
@@ -297,20 +298,30 @@ class Staged:
         return out
 
 
-def _in_english(value: BaseModel, kind: str, fields: tuple[str, ...], language: str) -> bool:
+def _in_english(
+    value: BaseModel, kind: str, fields: tuple[str, ...], language: str, article: str
+) -> bool:
     """False when a descriptive field of the answer is written in the article's language
-    rather than English (py3langid, choosing between the two)."""
+    rather than English (py3langid, choosing between the two): the whole field, or one of its
+    longer lower-case words copied from the article untranslated ("relations bilatérales")."""
     if language == "en":
         return True
     for item in getattr(value, kind, []):
         for name in fields:
             field = getattr(item, name, None)
-            texts = field if isinstance(field, list) else [field]
-            for text in texts:
-                if isinstance(text, str) and len(text.split()) >= 3:
-                    if written_in(text, language) > 0.9:
-                        return False
+            for text in field if isinstance(field, list) else [field]:
+                if isinstance(text, str) and _untranslated(text, language, article):
+                    return False
     return True
+
+
+def _untranslated(text: str, language: str, article: str) -> bool:
+    if len(text.split()) >= 3 and written_in(text, language) > 0.9:
+        return True
+    copied = (
+        w for w in re.findall(r"[^\W\d_]{6,}", text) if w.islower() and w in article.casefold()
+    )
+    return any(written_in(w, language) > 0.95 for w in copied)
 
 
 def _in_model(kind: str, models: dict[str, type[BaseModel]], numbers: list[int]) -> type[BaseModel]:
