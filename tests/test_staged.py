@@ -253,7 +253,7 @@ def test_answer_models_build_their_schema_once_and_hand_out_copies(
 
 
 def test_descriptive_fields_copied_untranslated_are_found() -> None:
-    from extract.strategies.staged import _untranslated
+    from extract.text.language import untranslated as _untranslated
 
     article = "Les deux pays ouvriront une ère dorée dans leurs relations bilatérales."
     assert _untranslated("open a 'ère dorée' in the relations bilatérales", "fr", article)

@@ -17,7 +17,8 @@ from extract.errors import ExtractionError
 from extract.llm.backend import LLM, validation_context
 from extract.models import RECORD_TYPES
 from extract.strategies.base import AnswerModel, Drafts
-from extract.strategies.prompts import PROMPT_VERSION, SINGLE_SYSTEM, article_message
+from extract.strategies.prompts import ENGLISH_FIX, PROMPT_VERSION, SINGLE_SYSTEM, article_message
+from extract.text.language import untranslated
 
 IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 MAX_ITEMS = 12  # a cap the grammar enforces: small models otherwise loop on one record
@@ -104,7 +105,17 @@ class SingleCall:
         answer = await llm.ask(messages, SingleAnswer, context={"article": article})
         if answer.value is not None:
             assert isinstance(answer.value, SingleAnswer)
-            return _drafts(answer.value)
+            value = answer.value
+            if fields := _untranslated_fields(value, language, article):
+                # one re-ask: the same records with their descriptive fields in English
+                messages += [
+                    {"role": "assistant", "content": value.model_dump_json()},
+                    {"role": "user", "content": ENGLISH_FIX.format(fields=", ".join(fields))},
+                ]
+                again = await llm.ask(messages, SingleAnswer, context={"article": article})
+                if isinstance(again.value, SingleAnswer):
+                    value = again.value
+            return _drafts(value)
         # Re-asks ran out: keep the last answer's records; grounding sorts good from bad.
         if answer.raw is None:
             raise ExtractionError(f"no usable answer: {answer.error}")
@@ -115,6 +126,30 @@ class SingleCall:
                 f"last answer does not fit the schema: {exc.errors()[0]['msg']}"
             ) from None
         return _drafts(last)
+
+
+ENGLISH_FIELDS = {
+    "meetings": ("topics",),
+    "agreements": ("title", "subject"),
+    "commitments": ("action",),
+}
+
+
+def _untranslated_fields(answer: SingleAnswer, language: str | None, article: str) -> list[str]:
+    """Names of the descriptive fields written in the article's language, not English."""
+    language = language or answer.language
+    if not language or language == "en":
+        return []
+    found: list[str] = []
+    for kind, names in ENGLISH_FIELDS.items():
+        for item in getattr(answer, kind):
+            for name in names:
+                value = getattr(item, name, None)
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str) and untranslated(text, language, article):
+                        if name not in found:
+                            found.append(name)
+    return found
 
 
 def _drafts(answer: SingleAnswer) -> Drafts:

@@ -16,7 +16,6 @@ short questions about a numbered article.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
@@ -40,7 +39,7 @@ from extract.text.candidates import (
     render_numbered,
 )
 from extract.text.hints import body_sentences, sentences_about
-from extract.text.language import detect_language, written_in
+from extract.text.language import detect_language, untranslated
 from extract.text.people import organisations, persons
 from extract.text.profiles import profile
 from extract.text.sentences import sentences
@@ -310,18 +309,9 @@ def _in_english(
         for name in fields:
             field = getattr(item, name, None)
             for text in field if isinstance(field, list) else [field]:
-                if isinstance(text, str) and _untranslated(text, language, article):
+                if isinstance(text, str) and untranslated(text, language, article):
                     return False
     return True
-
-
-def _untranslated(text: str, language: str, article: str) -> bool:
-    if len(text.split()) >= 3 and written_in(text, language) > 0.9:
-        return True
-    copied = (
-        w for w in re.findall(r"[^\W\d_]{6,}", text) if w.islower() and w in article.casefold()
-    )
-    return any(written_in(w, language) > 0.95 for w in copied)
 
 
 def _in_model(kind: str, models: dict[str, type[BaseModel]], numbers: list[int]) -> type[BaseModel]:

@@ -3,6 +3,7 @@ model ships in the wheel). Used when the article's metadata does not say."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,15 @@ def written_in(text: str, language: str, *, against: str = "en") -> float:
         return 0.0
     ranked = dict(identifier.rank(text))
     return float(ranked.get(language, 0.0))
+
+
+def untranslated(text: str, language: str, article: str) -> bool:
+    """True when ``text`` (a field the model must write in English) is in ``language``: the
+    whole of it, or one of its longer lower-case words copied from ``article`` untranslated
+    ("open a 'ère dorée' in the relations bilatérales")."""
+    if len(text.split()) >= 3 and written_in(text, language) > 0.9:
+        return True
+    copied = (
+        w for w in re.findall(r"[^\W\d_]{6,}", text) if w.islower() and w in article.casefold()
+    )
+    return any(written_in(w, language) > 0.95 for w in copied)
