@@ -87,6 +87,11 @@ cli.params.append(_debug_option())
 @click.option("--replay", is_flag=True, help="Answer from recordings; no network.")
 @click.option("--record", is_flag=True, help="Call the endpoint live and save every response.")
 @click.option(
+    "--record-missing",
+    is_flag=True,
+    help="Answer from recordings where they exist; call live and save the others.",
+)
+@click.option(
     "--recordings",
     type=click.Path(path_type=Path),
     help="Recordings folder [default: recordings/].",
@@ -131,10 +136,13 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     A .txt/.md file may start with a front-matter header (a line ---, key: value lines for
     title, published, url, language, author, a line ---); offsets count from the text after it.
     """
-    if replay and record:
-        raise click.UsageError("--replay and --record exclude each other: choose one")
+    missing = options.pop("record_missing")
+    if sum((replay, record, missing)) > 1:
+        raise click.UsageError(
+            "--replay, --record and --record-missing exclude each other: choose one"
+        )
     force = options.pop("force")
-    cassette = "replay" if replay else "record" if record else None
+    cassette = "replay" if replay else "record" if record else "fill" if missing else None
     published_text = options.pop("published")
     try:
         published = parse_date(published_text) if published_text else None
@@ -146,7 +154,7 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     check_recordings(settings)
     try:  # before any request: a folder that cannot take the documents is a usage error
         check_writable(out_dir, "--out")
-        if settings.cassette == "record":
+        if settings.cassette in ("record", "fill"):
             check_writable(settings.recordings, "--recordings")
     except OutputError as exc:
         raise ConfigError(str(exc)) from exc

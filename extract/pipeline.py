@@ -250,7 +250,7 @@ async def run_batch(
     """
     files = collect(paths)
     check_writable(out_dir, "--out")
-    if settings.cassette == "record":
+    if settings.cassette in ("record", "fill"):
         check_writable(settings.recordings, "--recordings")
     remove_stale_temps(out_dir)  # left by a run that was killed mid-write
     manifest = RunManifest(

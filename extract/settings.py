@@ -16,7 +16,7 @@ from extract.errors import ConfigError
 
 MODES = ("json_schema", "gbnf", "tools", "json", "md_json")
 STRATEGY_NAMES = ("single", "staged", "candidates", "staged-raw")  # = extract.strategies
-CASSETTES = ("record", "replay")
+CASSETTES = ("record", "replay", "fill")
 PUBLIC_QUERY = frozenset({"api-version"})  # query parameters that are not secrets (Azure)
 LLAMA_CPP_PORT = 8080  # llama-server's default port, where `extract local-server` serves
 LOCAL_BASE_URL = f"http://127.0.0.1:{LLAMA_CPP_PORT}/v1"
@@ -69,7 +69,9 @@ class Settings:
         recordings: Folder of recorded responses (a relative path is read from the current
             directory); ``str`` or ``Path``.
         cassette: ``None`` (live), ``"record"`` (live, every response saved under
-            ``recordings``) or ``"replay"`` (answers from ``recordings`` only, no network).
+            ``recordings``), ``"replay"`` (answers from ``recordings`` only, no network) or
+            ``"fill"`` (answers from ``recordings`` where they exist, the others live and saved:
+            a re-recording after a change pays only for the requests that changed).
             Environment: ``EXTRACT_CASSETTE``. Anything else is a ``ConfigError``.
         retry_wait_max: Cap in seconds for one backoff or Retry-After wait.
         max_requests: Per-run budget of HTTP requests (retries included); ``None``: no limit.
@@ -90,7 +92,7 @@ class Settings:
     temperature: float = 0.0
     concurrency: int = 1
     recordings: Path = Path("recordings")
-    cassette: Literal["record", "replay"] | None = None
+    cassette: Literal["record", "replay", "fill"] | None = None
     retry_wait_max: float = 60.0
     max_requests: int | None = None
     token_budget: int | None = None
@@ -99,8 +101,8 @@ class Settings:
         _check_base_url(self.base_url)
         if self.cassette not in (None, *CASSETTES):
             raise ConfigError(
-                f"unknown cassette {self.cassette!r}: choose 'replay', 'record' or None (live) "
-                "(EXTRACT_CASSETTE)"
+                f"unknown cassette {self.cassette!r}: choose 'replay', 'record', 'fill' or "
+                "None (live) (EXTRACT_CASSETTE)"
             )
         object.__setattr__(self, "recordings", Path(self.recordings))
         if self.strategy == "auto":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -141,3 +142,30 @@ def test_commitment_actor_is_the_articles_full_name(settings: Settings) -> None:
     }
     result = run(settings, Scripted([completion(answer(commitments=[commitment]))]))
     assert [c.actor for c in result.extraction.commitments] == ["Sanae Takaichi"]
+
+
+def test_record_missing_pays_only_for_requests_never_recorded(tmp_path: Path) -> None:
+    from extract.llm.recording import RecordTransport, request_key
+
+    calls: list[bytes] = []
+
+    def server(request: httpx2.Request) -> httpx2.Response:
+        calls.append(request.content)
+        return httpx2.Response(200, json={"n": len(calls)})
+
+    async def send(transport: RecordTransport, body: dict[str, int]) -> int:
+        request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions", json=body)
+        response = await transport.handle_async_request(request)
+        return int(json.loads(await response.aread())["n"])
+
+    inner = httpx2.MockTransport(server)
+    record = RecordTransport(inner, tmp_path, [])
+    assert asyncio.run(send(record, {"q": 1})) == 1
+    fill = RecordTransport(inner, tmp_path, [], reuse=True)
+    assert asyncio.run(send(fill, {"q": 1})) == 1  # recorded: answered from the recording
+    assert asyncio.run(send(fill, {"q": 2})) == 2  # never recorded: called live and saved
+    assert len(calls) == 2 and len(list(tmp_path.glob("*.json"))) == 2
+    key = request_key(httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions",
+                                     json={"q": 2}))  # fmt: skip
+    assert (tmp_path / f"{key}.json").is_file()
+    assert Settings(cassette="fill").cassette == "fill"

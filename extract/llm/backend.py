@@ -146,8 +146,10 @@ def build_transport(
         base = ReplayTransport(settings.recordings)
     else:
         base = inner or httpx2.AsyncHTTPTransport()
-        if settings.cassette == "record":
-            base = RecordTransport(base, settings.recordings, settings.secrets)
+        if settings.cassette in ("record", "fill"):
+            base = RecordTransport(
+                base, settings.recordings, settings.secrets, reuse=settings.cassette == "fill"
+            )
     return RetryTransport(
         MeterTransport(base),
         max_retries=settings.max_retries,

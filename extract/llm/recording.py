@@ -133,14 +133,25 @@ def remove_stale_temps(directory: Path) -> int:
 
 
 class RecordTransport(httpx2.AsyncBaseTransport):
-    """Pass requests to ``inner`` and save every response under ``directory``."""
+    """Pass requests to ``inner`` and save every response under ``directory``; with ``reuse``,
+    a request already recorded is answered from its recording (no call, nothing rewritten)."""
 
-    def __init__(self, inner: httpx2.AsyncBaseTransport, directory: Path, secrets: list[str]):
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport,
+        directory: Path,
+        secrets: list[str],
+        *,
+        reuse: bool = False,
+    ):
         self.inner = inner
         self.directory = directory
         self.secrets = secrets
+        self.replay = ReplayTransport(directory) if reuse else None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self.replay is not None and (self.directory / f"{request_key(request)}.json").is_file():
+            return await self.replay.handle_async_request(request)
         response = await self.inner.handle_async_request(request)
         content = await response.aread()
         await response.aclose()
