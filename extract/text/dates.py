@@ -239,7 +239,7 @@ def _patterns(language: str) -> list[tuple[Kind, re.Pattern[str]]]:
     month = rf"(?P<month>{_alternation(months)}|(?:{_alternation(month_abbr)})\.)"
     month_near_day = rf"(?P<month>{_alternation(months)}|(?:{_alternation(month_abbr)})\.?)"
     ordinal = ORDINAL.get(language, r"(?!)")
-    de = r"(?:\s+de)?" if language == "es" else ""
+    de = r"(?:\s+de)?" if language in ("es", "pt") else ""  # "28 de octubre", "28 de outubro"
     year = rf"(?:,?{de}\s+(?P<year>\d{{4}}))?"
     day = rf"(?P<day>\d{{1,2}})(?:{ordinal}|\.)?"
     suffix = r"\w*" if language == "de" else ""  # "Dienstagabend", "Dienstagnachmittag"

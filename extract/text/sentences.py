@@ -26,6 +26,11 @@ _AFTER_QUOTE = re.compile(r"[.!?…][\u00a0\u202f ]?[»”“‘’›]\s+(?=[^\
 # Languages that write ordinal numbers with a dot ("am 28. Oktober"): a number before a dot
 # continues the sentence when a lower-case word or a month follows.
 ORDINAL_DOT = frozenset("de da nb no nn fi cs sk pl hu sl hr sr bs et lv is tr".split())
+# pysbd reads two ordinal days in one paragraph ("am 28. Oktober … am 29. Oktober") as a
+# numbered list and splits before each number: a piece without end punctuation before one
+# continues.
+_ORDINAL_NEXT = re.compile(r"\d{1,2}\.\s")
+_ENDS = tuple(".!?…:;»«\"'”“’‘›‹)")
 
 
 @lru_cache(maxsize=16)
@@ -54,8 +59,14 @@ def _month_abbreviations(language: str) -> frozenset[str]:
 
 
 def _continues(piece: str, following: str, language: str) -> bool:
-    """True when ``piece`` ends with a dot that does not end a sentence (``following`` is the
-    text after it)."""
+    """True when ``piece`` ends with a dot that does not end a sentence, or is a cut pysbd made
+    before an ordinal day (``following`` is the text after it)."""
+    if (
+        language in ORDINAL_DOT
+        and not piece.endswith(_ENDS)
+        and _ORDINAL_NEXT.match(following.lstrip())
+    ):
+        return True  # "am" | "28. Oktober": a list item to pysbd, a date in the sentence
     found = _LAST_WORD.search(piece)
     if not found or not found.group(1).endswith("."):
         return False
