@@ -157,8 +157,25 @@ def _attribution_patterns(language: str, names: str) -> tuple[re.Pattern[str], .
 
 def _named_in(text: str, speakers: tuple[str, ...], language: str) -> set[str]:
     patterns = _attribution_patterns(language, _name_alternation(speakers))
-    found = {m.group("n") for pattern in patterns for m in pattern.finditer(text)}
+    found = {
+        m.group("n")
+        for pattern in patterns
+        for m in pattern.finditer(text)
+        if not _after_preposition(text[: m.start("n")], language)
+    }
     return {s for s in speakers for n in found if same_person(" ".join(n.split()), s)}
+
+
+def _after_preposition(before: str, language: str) -> bool:
+    """True when the words before a name end with a preposition (titles passed over): "told
+    to X", « à M. X », „zu Frau X“: an addressee, not the speaker."""
+    p = profile(language)
+    prepositions = words_pattern(p.prepositions)
+    titles = words_pattern(p.titles)
+    last = re.findall(r"[\w’'-]+\.?", before)
+    while last and titles is not None and titles.fullmatch(last[-1]):
+        last.pop()
+    return bool(last) and prepositions is not None and prepositions.fullmatch(last[-1]) is not None
 
 
 def _first_named(clause: str, speakers: tuple[str, ...], language: str) -> str | None:
