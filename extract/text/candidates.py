@@ -170,6 +170,8 @@ def _after_preposition(before: str, language: str) -> bool:
     """True when the words before a name end with a preposition (titles passed over): "told
     to X", « à M. X », „zu Frau X“: an addressee, not the speaker."""
     p = profile(language)
+    if p.source and re.search(rf"(?<!\w)(?:{p.source})[\s\u00a0]*$", before, re.IGNORECASE):
+        return False  # "according to X", « d'après X »: the source, not an addressee
     prepositions = words_pattern(p.prepositions)
     titles = words_pattern(p.titles)
     last = re.findall(r"[\w’'-]+\.?", before)
