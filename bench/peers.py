@@ -832,7 +832,7 @@ def main(argv: list[str] | None = None) -> int:
         per_type,
         micro,
         seconds=sum(a.seconds for a in done) / n,
-        calls=sum(a.usage.requests for a in done) / n if meter else None,
+        calls=sum(a.usage.calls for a in done) / n if meter else None,
         completion_tokens=sum(a.usage.completion_tokens for a in done) / n if meter else None,
         rejected=sum(a.rejected for a in done),
     )
