@@ -80,7 +80,7 @@ from pydantic import ValidationError  # noqa: E402
 
 from extract._version import __version__  # noqa: E402
 from extract.articles import Article, load_article  # noqa: E402
-from extract.evaluate import EvaluationReport, Scores, evaluate, load_golden  # noqa: E402
+from extract.evaluation.evaluate import EvaluationReport, Scores, evaluate, load_golden  # noqa: E402
 from extract.models import (  # noqa: E402
     RECORD_TYPES,
     Agreement,
