@@ -168,11 +168,6 @@ def test_apostrophes_inside_words_do_not_close_a_british_quote() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profile words are matched only where no apostrophe precedes them, so the elided "
-    "article of French and Italian hides the title word (l’accord, l’accordo)",
-)
 @pytest.mark.parametrize(
     ("language", "text"),
     [
@@ -517,17 +512,11 @@ def test_states_intention_on_whole_words_of_the_language(
     assert states_intention(sentence, language) is expected
 
 
-@pytest.mark.xfail(strict=True, reason="the English agreement stem accord\\w* matches 'according'")
 def test_according_to_is_no_agreement() -> None:
     text = "According to Quint, the weather was fine."
     assert sentences_about("agreements", text, sentences(text, "en"), [QUINT], "en") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="profile words are matched only where no apostrophe precedes them: l’accord, "
-    "l’accordo, l’incontro are not seen",
-)
 @pytest.mark.parametrize(
     ("language", "kind", "text"),
     [

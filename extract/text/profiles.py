@@ -75,7 +75,7 @@ _EN = LanguageProfile(
     r"councilwoman|councilman|alderman|attorney|lawyer|barrister|solicitor|counsel|justice",
     meeting=r"meet\w*|met|talks|summit\w*|visit\w*|host\w*|welcom\w*|sat down with|"
     r"conferred|hold talks|held talks|gather\w*",
-    agreement=r"agreement\w*|deal|deals|accord\w*|treaty|treaties|pact\w*|framework|"
+    agreement=r"agreement\w*|deal|deals|accord|accords|treaty|treaties|pact|pacts|framework|"
     r"memorandum|contract\w*|partnership|settlement|arrangement\w*|ceasefire|truce",
     negotiation=r"negotiat\w*|talks|discuss\w*|bargain\w*",
     intention=r"will|shall|won't|\w+['’]ll|going to|is to|are to|plans?|planned|planning|"
@@ -274,7 +274,7 @@ def words_pattern(alternation: str) -> re.Pattern[str] | None:
     """A case-insensitive whole-word pattern for a profile alternation (None when empty)."""
     if not alternation:
         return None
-    return re.compile(rf"(?<![\w'’])(?:{alternation})(?![\w])", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
 def mentions(alternation: str, text: str) -> bool:
