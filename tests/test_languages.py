@@ -359,11 +359,6 @@ def test_a_titled_surname_alone_is_a_person(language: str, text: str, expected: 
     assert persons(text, language) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a company's legal form of two or three capitals (AG, SA) is cut as a post-nominal "
-    "(KC, MP) before the company check, so the rest is taken as a person",
-)
 @pytest.mark.parametrize(
     ("language", "text"),
     [
@@ -375,11 +370,6 @@ def test_a_company_with_a_short_legal_form_is_no_person(language: str, text: str
     assert persons(text, language) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a run of three capitalised words after a short lower-case word loses its first "
-    "word (meant for « au Trésor Scott Bessent »), a company's name too",
-)
 @pytest.mark.parametrize(
     ("language", "text", "company"),
     [
@@ -395,11 +385,6 @@ def test_a_company_after_a_preposition_keeps_its_name(
     assert organisations(text, language) == (company,)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a source marker opening a sentence (« Selon », „Laut“, Según, Secondo) is cut only "
-    "when the article also writes it in lower case",
-)
 @pytest.mark.parametrize(
     ("language", "text"),
     [

@@ -76,7 +76,8 @@ def _runs(article: str) -> list[list[str]]:
     close()
     out = []
     for run, lead in zip(runs, before, strict=True):
-        if len(run) >= 3 and lead.islower() and len(lead) <= 3:
+        form = strip_accents(run[-1]).casefold().rstrip(".")
+        if len(run) >= 3 and lead.islower() and len(lead) <= 3 and form not in COMPANY_FORMS:
             run = run[1:]
         out += _split_particles(run)
     return out
@@ -180,7 +181,8 @@ def _is_title(word: str, language: str) -> bool:
 
 def _not_a_name_word(word: str, article: str, language: str) -> bool:
     folded = word.rstrip(".").casefold()
-    credit = words_pattern(profile(language).credit)
+    p = profile(language)
+    credit = words_pattern("|".join(x for x in (p.credit, p.source) if x))
     return (
         word.endswith(".")
         or _is_title(word, language)
@@ -228,8 +230,13 @@ def full_names(article: str, language: str = "") -> tuple[str, ...]:
         while words and _not_a_name_word(words[0], article, language):
             words = words[1:]
         words = [w.rstrip(".") if len(w) > 3 else w for w in words]  # a sentence's full stop
-        while len(words) > 2 and words[-1].isupper() and len(words[-1]) <= 3:
-            words = words[:-1]  # post-nominals: "KC", "MP"
+        while (
+            len(words) > 2
+            and words[-1].isupper()
+            and len(words[-1]) <= 3
+            and words[-1].casefold() not in COMPANY_FORMS
+        ):
+            words = words[:-1]  # post-nominals: "KC", "MP" (not a legal form: "AG", "SA")
         if profile(language).capitalised_nouns and len(words) > 2:
             words = words[-2:]  # "Analyst Benedikt Hoyer": nouns and titles before the name
         if not 2 <= len(words) <= 4 or not words[0][:1].isupper():
