@@ -1,16 +1,20 @@
 """Strategies for small local models: code does what code can do exactly, the model answers
 short questions about a numbered article.
 
-- Quote candidates are found in code (verbatim by construction); the model only names the
-  speaker, from an enum of the people the article names (invalid names are impossible).
+- Quote candidates are found in code between the quotation marks of any language (verbatim by
+  construction); the model only names the speaker, from an enum of the names the article gives
+  (people and companies; invalid names are impossible).
 - Evidence is a sentence number (an enum), mapped to a span by code.
-- ``staged``: one short call per candidate and one per other record type, all sharing the
-  same prompt prefix (instructions + numbered article), so llama.cpp reads it once.
+- ``staged``: one short call per candidate and per other record type, all sharing the same
+  prompt prefix (instructions + numbered article), so llama.cpp reads it once.
 - ``candidates``: the same inputs in one call (rung b of the quality ladder).
-- With ``code=True`` (the default ``staged``) code also filters non-speech candidates, names
-  the speaker itself where an attribution pattern is unambiguous (no call), keeps a
-  date only when its sentence supports it, needs two participants per meeting, and merges
-  duplicates; ``staged-raw`` turns that off (rung c).
+- With ``code=True`` (the default ``staged``) code also sets aside non-speech candidates, names
+  the speaker itself where the article's attribution is unambiguous (no call), hints the
+  sentences that may hold each record type from the language profile (the model chooses among
+  them; with no hint it is asked yes/no, then about every body sentence), needs two
+  participants per meeting and merges duplicates (``extract.strategies.checks``); a
+  descriptive field left in the article's language is re-asked once. ``staged-raw`` turns the
+  code-side help off (rung c).
 """
 
 from __future__ import annotations
