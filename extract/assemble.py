@@ -22,7 +22,7 @@ from extract.models import (
     RecordType,
     Rejected,
 )
-from extract.text.countries import english_country
+from extract.text.countries import country_code, english_country
 from extract.text.dates import (
     DateExpression,
     date_expression,
@@ -32,7 +32,7 @@ from extract.text.dates import (
 )
 from extract.text.grounding import find_span, locate_evidence
 from extract.text.named import is_nullish, party_named, person_named
-from extract.text.people import canonical, strip_accents
+from extract.text.people import COMPANY_FORMS, canonical, strip_accents
 from extract.text.quotes import inside_quotation
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -111,10 +111,18 @@ def _without_placeholders(draft: dict[str, Any]) -> dict[str, Any]:
 
 
 def _named_people(values: list[str], article: str, field: str) -> list[str]:
-    kept = [v for v in values if person_named(v, article)]
+    """The values that are people the article names: a country or a company (a legal form:
+    "Nordwerk AG") is never a meeting participant or a signatory."""
+    kept = [v for v in values if person_named(v, article) and not _place_or_company(v)]
     if values and not kept:
         raise ValueError(f"{field}: no one the article names ({', '.join(values)})")
     return kept
+
+
+def _place_or_company(name: str) -> bool:
+    words = name.replace(",", " ").split()
+    form = strip_accents(words[-1]).casefold().rstrip(".") if words else ""
+    return country_code(name) is not None or form in COMPANY_FORMS
 
 
 def build_record(
@@ -170,7 +178,9 @@ def build_record(
         fields["date"] = _date(fields.get("date"))
     elif kind == "agreements":
         people = _names(fields.get("signatories") or [], article, language)
-        fields["signatories"] = [p for p in people if person_named(p, article)]
+        fields["signatories"] = [
+            p for p in people if person_named(p, article) and not _place_or_company(p)
+        ]
         parties = [english_country(str(p)) for p in fields.get("parties") or []]
         named = [p for p in parties if party_named(p, article)]
         if parties and not named:

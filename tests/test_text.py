@@ -211,3 +211,16 @@ def test_a_party_must_be_written_as_a_name_in_the_article() -> None:
     assert person_named("Anna Keller", article)
     assert party_named("the government", article)  # only generic words: cannot be checked
     assert person_named("משה כהן", "משה כהן אמר היום.")  # a script without case: no check
+
+
+def test_countries_and_companies_are_never_meeting_participants() -> None:
+    from extract.assemble import assemble
+
+    article = "Anna Keller und Jonas Brandt von der Nordwerk AG trafen sich in Japan."
+    meeting = {
+        "participants": ["Anna Keller", "Nordwerk AG", "Japan", "Jonas Brandt"],
+        "status": "held",
+        "evidence": article,
+    }
+    extraction, _ = assemble({"meetings": [meeting]}, article, "de")
+    assert extraction.meetings[0].participants == ["Anna Keller", "Jonas Brandt"]
