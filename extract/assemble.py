@@ -175,6 +175,8 @@ def build_record(
     if kind == "meetings":
         people = _names(fields.get("participants") or [], article, language)
         fields["participants"] = _named_people(people, article, "participants")
+        if len(fields["participants"]) < 2:  # golden guidelines: a meeting of two or more
+            raise ValueError("a meeting needs two participants the article names as people")
         fields["date"] = _date(fields.get("date"))
     elif kind == "agreements":
         people = _names(fields.get("signatories") or [], article, language)

@@ -222,5 +222,9 @@ def test_countries_and_companies_are_never_meeting_participants() -> None:
         "status": "held",
         "evidence": article,
     }
-    extraction, _ = assemble({"meetings": [meeting]}, article, "de")
-    assert extraction.meetings[0].participants == ["Anna Keller", "Jonas Brandt"]
+    alone = {**meeting, "participants": ["Anna Keller", "Nordwerk AG"]}
+    extraction, rejected = assemble({"meetings": [meeting, alone]}, article, "de")
+    assert [m.participants for m in extraction.meetings] == [["Anna Keller", "Jonas Brandt"]]
+    assert [r.reason for r in rejected] == [
+        "a meeting needs two participants the article names as people"
+    ]
