@@ -262,3 +262,23 @@ def test_descriptive_fields_copied_untranslated_are_found() -> None:
     german = "Die Firma baut eine Fertigung für Halbleitersensoren in Dresden."
     assert _untranslated("build a line for halbleitersensoren", "de", german)
     assert not _untranslated("build a line for semiconductor sensors", "de", german)
+
+
+def test_a_meeting_from_an_unhinted_sentence_must_say_meet_or_name_a_participant() -> None:
+    revenue = {"evidence": "Der Umsatz sank um drei Prozent.", "span": (0, 31)}
+    talk = {"evidence": "Keller und Brandt sprachen am Montag.", "span": (40, 77)}
+    people = ["Anna Keller", "Jonas Brandt"]
+    records, dropped = refine(
+        {
+            "meetings": [
+                {**revenue, "participants": people, "status": "held"},
+                {**talk, "participants": people, "status": "held"},
+            ]
+        },
+        "de",
+        {"meetings": []},  # code hinted no sentence: the model read them all
+    )
+    assert [m["evidence"] for m in records["meetings"]] == [talk["evidence"]]
+    assert [reason for _, reason, _ in dropped] == [
+        "the sentence neither reports a meeting nor names its participants"
+    ]

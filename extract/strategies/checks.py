@@ -2,7 +2,8 @@
 
 Every check that drops a record says why (the pipeline lists it under ``rejected``):
 
-- a meeting needs two or more distinct participants;
+- a meeting needs two or more distinct participants; one from a sentence code did not hint must
+  say "meet" (the profile's words) or name one of its participants;
 - where the language has a profile and code hinted the record's sentence, an agreement's
   sentence must name an agreement (and a "negotiating" status needs negotiation words), and a
   commitment's sentence must carry an intention (a completed past fact is not a commitment).
@@ -16,15 +17,22 @@ Dates, amounts and deadlines are checked for every strategy in ``extract.assembl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from extract.text.countries import english_country
+from extract.text.grounding import fold
 from extract.text.hints import states_intention, words
-from extract.text.people import same_person
+from extract.text.people import same_person, strip_accents
 from extract.text.profiles import mentions, profile
 
 Dropped = tuple[str, str, dict[str, Any]]
+
+
+def _surname(name: str) -> str:
+    folded = re.findall(r"\w+", strip_accents(fold(name)))
+    return folded[-1] if folded else ""
 
 
 def _same_people(a: list[str], b: list[str]) -> bool:
@@ -50,6 +58,16 @@ def refine(
     def checked(kind: str, draft: dict[str, Any]) -> bool:
         return p.has_rules and tuple(draft.get("span") or ()) in set(hinted.get(kind, ()))
 
+    def unsupported_meeting(draft: dict[str, Any]) -> bool:
+        """A meeting from a sentence code did not hint (the model read every sentence) that
+        neither says "meet" nor names any of its participants: nothing in it reports one."""
+        if not p.has_rules or checked("meetings", draft):
+            return False
+        sentence = draft.get("evidence", "")
+        said = mentions(p.meeting, sentence) or mentions(p.joint_act, sentence)
+        named = words(sentence) & {_surname(x) for x in draft["participants"]}
+        return not said and not named
+
     meetings: list[dict[str, Any]] = []
     for m in records.get("meetings", []):
         people: list[str] = []
@@ -59,6 +77,10 @@ def refine(
         m = {**m, "participants": people}
         if len(people) < 2:
             dropped.append(("meetings", "fewer than two distinct participants", m))
+        elif unsupported_meeting(m):
+            dropped.append(
+                ("meetings", "the sentence neither reports a meeting nor names its participants", m)
+            )
         elif any(_same_people(people, k["participants"]) for k in meetings):
             dropped.append(("meetings", "duplicate of a meeting with the same participants", m))
         else:

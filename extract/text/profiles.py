@@ -202,7 +202,7 @@ _ES = LanguageProfile(
     r"jueza|papa|rey|reina|príncipe|princesa|entrenador|entrenadora|gobernador|"
     r"gobernadora|vicepresidente|vicepresidenta|primer ministro|primera ministra|abogado|"
     r"abogada|fiscal|concejal|concejala|edil|delegado|delegada|líder|jefe|jefa",
-    meeting=r"reuni\w*|reunión|encuentro\w*|cumbre\w*|visit\w*|recibi\w*|entrevist\w*|"
+    meeting=r"reuni\w*|reún\w*|reunión|encuentro\w*|cumbre\w*|visit\w*|recibi\w*|entrevist\w*|"
     r"se reunió|se reunieron|conversaci\w*|dialog\w*|diálogo",
     agreement=r"acuerdo\w*|tratado\w*|pacto\w*|convenio\w*|memorando\w*|contrato\w*|"
     r"alianza\w*|marco|protocolo\w*|entendimiento|alto el fuego|tregua",
