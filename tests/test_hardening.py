@@ -599,9 +599,10 @@ def test_replay_from_another_folder_says_where_it_looked_for_recordings(tmp_path
         (["--strategy", "bogus"], {}, "Invalid value for '--strategy'"),
         (["--mode", "bogus"], {}, "Invalid value for '--mode'"),
         ([], {"EXTRACT_STRATEGY": "bogus"}, "unknown strategy 'bogus'"),
-        (["--replay", "--record"], {}, "--replay and --record exclude each other"),
+        (["--replay", "--record"], {}, "--replay, --record and --record-missing exclude"),
+        (["--record", "--record-missing"], {}, "--replay, --record and --record-missing"),
     ],
-    ids=["strategy", "mode", "strategy-env", "replay-record"],
+    ids=["strategy", "mode", "strategy-env", "replay-record", "record-missing"],
 )
 def test_bad_choices_are_usage_errors(
     tmp_path: Path, args: list[str], env: dict[str, str], message: str
