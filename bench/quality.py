@@ -106,6 +106,18 @@ def negatives(report: EvaluationReport, goldens: dict[str, GoldenDocument]) -> s
     return f"Articles with nothing but quotes: {len(empty)}; records predicted in them: {found}."
 
 
+STAGES = (
+    "quotes",
+    "speakers",
+    "attributed",
+    "attributed_right",
+    "participants",
+    "meetings",
+    "agreements",
+    "commitments",
+)
+
+
 def stage_figures(folder: Path, golden: dict[str, GoldenDocument]) -> dict[str, tuple[int, int]]:
     """(reached, total) per stage, over the golden articles of ``folder``."""
     tally: Counter[str] = Counter()
@@ -147,17 +159,7 @@ def stage_figures(folder: Path, golden: dict[str, GoldenDocument]) -> dict[str, 
                 s, e = record.span
                 tally[f"{kind}.n"] += 1
                 tally[f"{kind}.ok"] += any(a < e and s < b for a, b in chosen)
-    keys = (
-        "quotes",
-        "speakers",
-        "attributed",
-        "attributed_right",
-        "participants",
-        "meetings",
-        "agreements",
-        "commitments",
-    )
-    return {k: (tally[f"{k}.ok"], tally[f"{k}.n"]) for k in keys}
+    return {k: (tally[f"{k}.ok"], tally[f"{k}.n"]) for k in STAGES}
 
 
 def _share(pair: tuple[int, int]) -> str:

@@ -11,21 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import GROUPS, _seed_golden, _share, stage_figures  # noqa: E402
+from quality import GROUPS, STAGES, _seed_golden, _share, stage_figures  # noqa: E402
 
 from extract.articles import load_article  # noqa: E402
 from extract.evaluation.evaluate import load_golden  # noqa: E402
-
-KEYS = [
-    "quotes",
-    "speakers",
-    "attributed",
-    "attributed_right",
-    "participants",
-    "meetings",
-    "agreements",
-    "commitments",
-]
 
 
 def main() -> None:
@@ -44,9 +33,11 @@ def main() -> None:
         for language in sorted(languages):
             subset = {k: v for k, v in gold.items() if k in languages[language]}
             figures = stage_figures(folder, subset)
-            print(f"| {name} | {language} | " + " | ".join(_share(figures[k]) for k in KEYS) + " |")
+            print(
+                f"| {name} | {language} | " + " | ".join(_share(figures[k]) for k in STAGES) + " |"
+            )
         figures = stage_figures(folder, gold)
-        print(f"| {name} | **all** | " + " | ".join(_share(figures[k]) for k in KEYS) + " |")
+        print(f"| {name} | **all** | " + " | ".join(_share(figures[k]) for k in STAGES) + " |")
 
 
 if __name__ == "__main__":
