@@ -30,6 +30,17 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _recorded_done(out: Path, name: str) -> bool:
+    """True once ``name``'s document exists and the manifest on disk calls it done (a loaded
+    machine can stretch the moment between the two writes: a kill there is not this test)."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    entry = manifest.get("articles", {}).get(name, {})
+    return (out / f"{name}.json").exists() and entry.get("status") == "ok"
+
+
 def _interrupt(server: FaultServer, articles: Path, out: Path, signum: int) -> tuple[int, str]:
     server.default = ok(delay=1.5)  # slow answers: the signal lands while a2 is in flight
     # The request timeout stays far above the delay: a slow answer that times out is retried,
@@ -40,7 +51,7 @@ def _interrupt(server: FaultServer, articles: Path, out: Path, signum: int) -> t
         stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while not (out / "a1.json").exists():
+    while not _recorded_done(out, "a1"):  # the document, then the manifest entry for it
         assert proc.poll() is None and time.monotonic() < deadline, "a1 never finished"
         time.sleep(0.02)
     proc.send_signal(signum)
