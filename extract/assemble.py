@@ -32,7 +32,7 @@ from extract.text.dates import (
 )
 from extract.text.grounding import find_span, locate_evidence
 from extract.text.named import is_nullish, party_named, person_named
-from extract.text.people import COMPANY_FORMS, canonical, strip_accents
+from extract.text.people import canonical, is_company_form, strip_accents
 from extract.text.quotes import inside_quotation
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -121,8 +121,7 @@ def _named_people(values: list[str], article: str, field: str) -> list[str]:
 
 def _place_or_company(name: str) -> bool:
     words = name.replace(",", " ").split()
-    form = strip_accents(words[-1]).casefold().rstrip(".") if words else ""
-    return country_code(name) is not None or form in COMPANY_FORMS
+    return country_code(name) is not None or (bool(words) and is_company_form(words[-1]))
 
 
 def build_record(

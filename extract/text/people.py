@@ -39,8 +39,8 @@ _GAP = re.compile(r"[ \u00a0\u202f]+")
 def _runs(article: str) -> list[list[str]]:
     """Runs of capitalised words separated by spaces only (particles allowed inside).
 
-    A run of three or more words right after a short lower-case word ("au Trésor Scott
-    Bessent", "à Éco-Hebdo Bertrand Ollier") starts with a noun that word governs: it is cut."""
+    A run of three or more words right after a short lower-case word ("au Trésor Anna Weiss",
+    "à Radio-Est Paul Marin") starts with a noun that word governs: it is cut."""
     runs: list[list[str]] = []
     current: list[str] = []
     pending: list[str] = []  # particles waiting for a capitalised word
@@ -76,8 +76,7 @@ def _runs(article: str) -> list[list[str]]:
     close()
     out = []
     for run, lead in zip(runs, before, strict=True):
-        form = strip_accents(run[-1]).casefold().rstrip(".")
-        if len(run) >= 3 and lead.islower() and len(lead) <= 3 and form not in COMPANY_FORMS:
+        if len(run) >= 3 and lead.islower() and len(lead) <= 3 and not is_company_form(run[-1]):
             run = run[1:]
         out += _split_particles(run)
     return out
@@ -102,6 +101,11 @@ COMPANY_FORMS = frozenset(
     "ag gmbh kg se sa sas sarl spa srl sl slu inc corp co ltd plc llc lp nv bv ab asa oy as "
     "group holding holdings".split()
 )
+
+
+def is_company_form(word: str) -> bool:
+    """True when ``word`` is a legal form ("AG", "SpA", "Inc.")."""
+    return strip_accents(word).casefold().rstrip(".") in COMPANY_FORMS
 
 
 def strip_accents(text: str) -> str:
@@ -211,7 +215,7 @@ def _function_word(word: str, language: str) -> bool:
 
 
 def _is_place_or_company(words: list[str], language: str) -> bool:
-    if strip_accents(words[-1]).casefold().rstrip(".") in COMPANY_FORMS:
+    if is_company_form(words[-1]):
         return True
     if strip_accents(words[-1]).casefold() in _currency_words(language):
         return True  # "Milliarden Euro", "Million Dollars"
@@ -252,7 +256,7 @@ def full_names(article: str, language: str = "") -> tuple[str, ...]:
 
 
 def canonical(name: str, article: str, language: str = "") -> str:
-    """The article's full form of ``name``: "Mme Takaichi" -> "Sanae Takaichi".
+    """The article's full form of ``name``: "Mme Keller" -> "Anna Keller".
 
     A bare surname (after titles) becomes the most frequent full name in the article that ends
     with it; anything else keeps its words, titles removed.
@@ -278,8 +282,7 @@ def organisations(article: str, language: str = "") -> tuple[str, ...]:
         words = [w.rstrip(".") if len(w) > 4 else w for w in words]
         while words and _not_a_name_word(words[0], article, language):
             words = words[1:]
-        form = strip_accents(words[-1]).casefold().rstrip(".") if words else ""
-        if len(words) >= 2 and form in COMPANY_FORMS and " ".join(words) not in out:
+        if len(words) >= 2 and is_company_form(words[-1]) and " ".join(words) not in out:
             out.append(" ".join(words))
     return tuple(out)
 
