@@ -10,6 +10,7 @@ import pytest
 from extract.text.countries import country_named_in, english_country
 from extract.text.named import is_nullish, party_named, person_named
 from extract.text.quotes import inside_quotation, quoted_spans
+from extract.text.sentences import sentences
 
 
 def quoted(text: str) -> list[str]:
@@ -82,6 +83,22 @@ def test_people_and_parties_must_be_named_in_the_article() -> None:
     assert party_named("Japan and Kellwitz", article)
     assert not party_named("China", article)
     assert party_named("the city", article)  # generic words only: cannot be checked
+
+
+def test_a_quote_in_a_sentence_ending_in_another_scripts_full_stop_is_a_candidate() -> None:
+    from extract.text.candidates import find_candidates
+
+    # written for this test
+    article = "首相の高市早苗氏は「協力を深める」と述べた。外相も出席した。"
+    (candidate,) = find_candidates(article, "ja")
+    assert (candidate.text, candidate.dropped) == ("協力を深める", None)
+    assert len(sentences(article, "ja")) == 2
+
+
+def test_in_a_caseless_script_a_name_is_found_without_spaces() -> None:
+    article = "首相の高市早苗氏は「協力を深める」と述べた。"  # written for this test
+    assert person_named("高市早苗", article)
+    assert not person_named("山田太郎", article)
 
 
 @pytest.mark.parametrize("value", ["null", "None", "unknown", "N/A", "not specified", "—"])

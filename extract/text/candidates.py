@@ -27,11 +27,11 @@ from functools import lru_cache
 from extract.text.people import same_person
 from extract.text.profiles import LanguageProfile, profile, words_pattern
 from extract.text.quotes import quoted_spans
-from extract.text.sentences import sentences
+from extract.text.sentences import OTHER_SCRIPT_ENDS, sentences
 
 _INNER_TRIM = " \u00a0\u202f\t"
 _CLOSING = " \u00a0\u202f»«”“’‘'\"›‹"
-_END_OF_SENTENCE = tuple(".!?…:;»«\"'”“’‘›‹)")
+_END_OF_SENTENCE = tuple(".!?…:;»«\"'”“’‘›‹)" + OTHER_SCRIPT_ENDS)
 
 
 @dataclass(frozen=True)

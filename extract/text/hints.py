@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from extract.text.grounding import fold
 from extract.text.people import name_key, strip_accents
 from extract.text.profiles import mentions, profile
+from extract.text.sentences import OTHER_SCRIPT_ENDS
 
-_BODY_END = re.compile(r"[.!?»”\"'’…)\]]\s*$")
+_BODY_END = re.compile(rf"[.!?»”\"'’…)\]{OTHER_SCRIPT_ENDS}]\s*$")
 
 
 def is_body(sentence: str) -> bool:

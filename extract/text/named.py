@@ -84,9 +84,14 @@ def is_nullish(value: object) -> bool:
 
 def person_named(name: str, article: str) -> bool:
     """True when the article gives the person's surname (the last distinctive word), written
-    as a name (not "temperatures" of "Temperatures will fall")."""
+    as a name (not "temperatures" of "Temperatures will fall"); in a caseless script (Japanese,
+    Chinese, Arabic …) the name's last word anywhere in the text."""
     tokens = _tokens(name)
-    return not tokens or (tokens[-1] in _article_words(article) and _is_proper(tokens, article))
+    if not tokens:
+        return True
+    if _proper_words(article) is None:  # a caseless script, often written without spaces
+        return tokens[-1] in _fold(article)
+    return tokens[-1] in _article_words(article) and _is_proper(tokens, article)
 
 
 def party_named(name: str, article: str) -> bool:

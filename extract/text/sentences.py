@@ -30,7 +30,10 @@ ORDINAL_DOT = frozenset("de da nb no nn fi cs sk pl hu sl hr sr bs et lv is tr".
 # numbered list and splits before each number: a piece without end punctuation before one
 # continues.
 _ORDINAL_NEXT = re.compile(r"\d{1,2}\.\s")
-_ENDS = tuple(".!?…:;»«\"'”“’‘›‹)")
+# Sentence-final marks of other scripts (CJK full stops and brackets, Arabic, Urdu, Devanagari,
+# Armenian, Ethiopic), accepted wherever a sentence end is tested.
+OTHER_SCRIPT_ENDS = "。！？．」』）؟۔।॥։።"
+_ENDS = tuple(".!?…:;»«\"'”“’‘›‹)" + OTHER_SCRIPT_ENDS)
 
 
 @lru_cache(maxsize=16)
