@@ -155,3 +155,17 @@ def test_a_commitment_deadline_is_the_expression_the_model_pointed_at() -> None:
     assert (record.date_text, record.deadline) == ("d'ici le 3 mars", "2026-03-03")
     unknown = build_record("commitments", {**draft, "deadline": "2026-03-03"}, ARTICLE, "fr")
     assert (unknown.date_text, unknown.deadline) == ("d'ici le 3 mars", None)
+
+
+def test_calendar_names_of_one_language_do_not_leak_into_another() -> None:
+    # babel's own lookup stores a resolved alias in data other locales share: after Japanese,
+    # Arabic's stand-alone months read "1月" (python-babel/babel#1234)
+    from extract.text.dates import calendar_names
+
+    calendar_names.cache_clear()
+    assert calendar_names("ja").months["1月"] == 1
+    calendar_names.cache_clear()
+    arabic = calendar_names("ar")
+    assert "1月" not in arabic.months and len(set(arabic.months.values())) == 12
+    spanish = calendar_names("es")
+    assert spanish.month_abbr["sept"] == 9 and "septiembre" not in spanish.month_abbr

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from babel.core import Locale, UnknownLocaleError
-from babel.dates import get_day_names, get_month_names
+from babel.localedata import Alias, load
 
 Kind = Literal["relative", "weekday", "day", "vague"]
 
@@ -196,35 +197,89 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]") for w in unique)
 
 
+@dataclass(frozen=True)
+class CalendarNames:
+    """CLDR's month and weekday names of one language, as written (format and stand-alone
+    forms): name -> month 1-12 or weekday 0-6."""
+
+    months: dict[str, int]
+    month_abbr: dict[str, int]  # CLDR abbreviations, without their dot
+    days: dict[str, int]
+    day_abbr: dict[str, int]
+
+    def words(self) -> frozenset[str]:
+        """Every name, folded (case and accents) and without a trailing dot."""
+        names = (*self.months, *self.month_abbr, *self.days, *self.day_abbr)
+        return frozenset(_plain(n) for n in names)
+
+
+def _plain(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold().rstrip("."))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _cldr(data: Mapping[Any, Any], *keys: str) -> Mapping[Any, Any]:
+    """``data[k1][k2]…`` of babel's raw locale data, aliases resolved without writing back.
+
+    babel's own lookup (``get_month_names``, ``Locale.months``) stores a resolved alias in
+    locale data shared with other locales: after Japanese, Arabic's stand-alone months read
+    "1月" (babel 2.17 and 2.18; python-babel/babel#1234). Reading the raw data leaves it intact.
+    """
+    value: Any = data
+    for key in keys:
+        value = _resolved(value[key], data)
+    return value  # type: ignore[no-any-return]
+
+
+def _resolved(value: Any, data: Mapping[Any, Any]) -> Any:
+    if isinstance(value, Alias):  # a path in the same locale's data
+        target: Any = data
+        for key in value.keys:
+            target = target[key]
+        return _resolved(target, data)
+    if isinstance(value, tuple):  # an alias with local overrides: "sept" over "septiembre"
+        alias, others = value
+        return {**_resolved(alias, data), **others}
+    return value
+
+
+@lru_cache(maxsize=64)
+def calendar_names(language: str) -> CalendarNames:
+    """The language's month and weekday names from CLDR (babel): the one place they are read.
+    Empty for a code babel does not know."""
+    names = CalendarNames({}, {}, {}, {})
+    try:
+        data = load(str(Locale.parse(language)))
+    except (UnknownLocaleError, ValueError):
+        return names
+    for context in ("format", "stand-alone"):
+        for width, months, days in (
+            ("wide", names.months, names.days),
+            ("abbreviated", names.month_abbr, names.day_abbr),
+        ):
+            for number, name in _cldr(data, "months", context, width).items():
+                months[name.rstrip(".")] = number
+            for number, name in _cldr(data, "days", context, width).items():
+                days[name.rstrip(".")] = number
+    return names
+
+
 @lru_cache(maxsize=64)
 def _names(language: str) -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
-    """Full month names, month abbreviations, full weekday names, weekday abbreviations from
-    CLDR, lower-cased unless the language capitalises them (keys: name, values: 1-12 / 0-6)."""
-    try:
-        locale = Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        return {}, {}, {}, {}
+    """Full month names, month abbreviations, full weekday names, weekday abbreviations,
+    lower-cased unless the language capitalises them; every prefix of three letters or more of a
+    full name counts as an abbreviation ("Sept." "févr.")."""
+    cldr = calendar_names(language)
     profile = PROFILES.get(language)
     fold: Callable[[str], str] = (
         str if profile is not None and profile.case_sensitive_names else str.lower
     )
-    months: dict[str, int] = {}
-    month_abbr: dict[str, int] = {}
-    days: dict[str, int] = {}
-    day_abbr: dict[str, int] = {}
-    for context in ("format", "stand-alone"):
-        for number, name in get_month_names("wide", context, locale).items():
-            months[fold(name)] = number
-            for n in range(3, len(name)):
-                month_abbr[fold(name[:n])] = number  # "Sept." "févr." with the dot
-        for number, name in get_month_names("abbreviated", context, locale).items():
-            month_abbr[fold(name.rstrip("."))] = number
-        for number, name in get_day_names("wide", context, locale).items():
-            days[fold(name)] = number
-            for n in range(3, len(name)):
-                day_abbr[fold(name[:n])] = number
-        for number, name in get_day_names("abbreviated", context, locale).items():
-            day_abbr[fold(name.rstrip("."))] = number
+    months = {fold(n): k for n, k in cldr.months.items()}
+    days = {fold(n): k for n, k in cldr.days.items()}
+    month_abbr = {fold(n[:i]): k for n, k in cldr.months.items() for i in range(3, len(n))}
+    month_abbr |= {fold(n): k for n, k in cldr.month_abbr.items()}
+    day_abbr = {fold(n[:i]): k for n, k in cldr.days.items() for i in range(3, len(n))}
+    day_abbr |= {fold(n): k for n, k in cldr.day_abbr.items()}
     return months, month_abbr, days, day_abbr
 
 

@@ -22,9 +22,9 @@ from collections import Counter
 from functools import lru_cache
 
 from babel.core import Locale, UnknownLocaleError
-from babel.dates import get_day_names, get_month_names
 
 from extract.text.countries import country_code
+from extract.text.dates import calendar_names
 from extract.text.profiles import PROFILES, profile, words_pattern
 
 _PARTICLES = re.compile(
@@ -144,19 +144,8 @@ def same_person(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=16)
 def _calendar_words(language: str) -> frozenset[str]:
-    out: set[str] = set()
-    for code in {language or "en", "en"}:
-        try:
-            locale = Locale.parse(code)
-        except (UnknownLocaleError, ValueError):
-            continue
-        for width in ("wide", "abbreviated"):
-            for names in (
-                get_month_names(width, locale=locale),
-                get_day_names(width, locale=locale),
-            ):
-                out.update(strip_accents(n).casefold().rstrip(".") for n in names.values())
-    return frozenset(out)
+    """Month and weekday names of the language and of English, folded."""
+    return calendar_names(language or "en").words() | calendar_names("en").words()
 
 
 @lru_cache(maxsize=64)

@@ -13,9 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from babel.core import Locale, UnknownLocaleError
-from babel.dates import get_month_names
-
+from extract.text.dates import calendar_names
 from extract.text.profiles import profile, words_pattern
 
 _NEUTRAL_END = re.compile(r"[.!?…][»”\"')\u00a0\u202f ]*?(?=\s+[«“„\"'\d\w])")
@@ -48,16 +46,12 @@ def _segmenter(language: str) -> Any:
 
 @lru_cache(maxsize=16)
 def _month_abbreviations(language: str) -> frozenset[str]:
-    try:
-        locale = Locale.parse(language or "en")
-    except (UnknownLocaleError, ValueError):
-        return frozenset()
+    """Month names and every prefix of three letters or more, folded ("okt", "sept")."""
+    cldr = calendar_names(language or "en")
     out: set[str] = set()
-    for context in ("format", "stand-alone"):
-        for width in ("abbreviated", "wide"):
-            for name in get_month_names(width, context, locale).values():
-                name = name.rstrip(".").casefold()
-                out.update(name[:n] for n in range(3, len(name) + 1))
+    for name in (*cldr.months, *cldr.month_abbr):
+        name = name.casefold()
+        out.update(name[:n] for n in range(3, len(name) + 1))
     return frozenset(out)
 
 
