@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extract.drafts import Draft, as_dict
 from extract.models import (
     Agreement,
     ArticleExtraction,
@@ -126,7 +128,7 @@ def _place_or_company(name: str) -> bool:
 
 def build_record(
     kind: RecordType,
-    draft: dict[str, Any],
+    draft: Draft | dict[str, Any],
     article: str,
     language: str,
     *,
@@ -142,7 +144,8 @@ def build_record(
     ``extract.text.dates``); what the model proposed for a date is only used to pick a commitment's
     deadline among the sentence's expressions.
     """
-    fields = _without_placeholders(draft)
+    raw = draft.model_dump() if isinstance(draft, Draft) else dict(draft)
+    fields = _without_placeholders(raw)
     given = fields.pop("span", None)
     if given is not None and not 0 <= given[0] < given[1] <= len(article):
         given = None
@@ -322,7 +325,7 @@ def _identity(record: Any) -> str:
 
 
 def assemble(
-    drafts: dict[str, list[dict[str, Any]]],
+    drafts: Mapping[RecordType, Sequence[Draft | dict[str, Any]]],
     article: str,
     language: str,
     *,
@@ -341,7 +344,7 @@ def assemble(
             try:
                 record = build_record(kind, draft, article, language, published=published)
             except ValueError as exc:
-                rejected.append(Rejected(type=kind, reason=str(exc), record=draft))
+                rejected.append(Rejected(type=kind, reason=str(exc), record=as_dict(draft)))
                 continue
             identity = _identity(record)
             if identity not in seen:

@@ -25,6 +25,7 @@ from pathlib import Path
 from extract._version import __version__
 from extract.articles import Article, article_id_for, check_text, collect
 from extract.assemble import assemble
+from extract.drafts import as_dict
 from extract.errors import BudgetError, ExtractError, InputError, OutputError
 from extract.inputs import Entry, entries, failing
 from extract.llm.backend import LLM
@@ -77,7 +78,8 @@ async def extract_one(
         drafts.records, article.text, language, published=article.published
     )
     rejected = [
-        Rejected(type=kind, reason=reason, record=record) for kind, reason, record in drafts.dropped
+        Rejected(type=kind, reason=reason, record=as_dict(draft))
+        for kind, reason, draft in drafts.dropped
     ] + rejected
     result = ExtractionResult(
         article_id=article.article_id,

@@ -11,6 +11,7 @@ import httpx2
 import pytest
 
 from extract.articles import Article
+from extract.drafts import draft
 from extract.llm.backend import LLM
 from extract.models import ExtractionResult
 from extract.pipeline import extract_one
@@ -75,10 +76,15 @@ def test_language_detection() -> None:
     assert detect_language("The president signed an agreement with Japan and the US.") == "en"
 
 
+def typed(records: dict[str, list[dict[str, Any]]]) -> dict[Any, list[Any]]:
+    """Drafts from plain fields, as a strategy makes them from a model's answers."""
+    return {kind: [draft(kind, fields) for fields in items] for kind, items in records.items()}  # type: ignore[arg-type]
+
+
 def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
     ev = {"evidence": "Un accord a été signé.", "span": (0, 22)}
     records, dropped = refine(
-        {
+        typed({
             "meetings": [
                 {**ev, "participants": ["Donald Trump", "M. Trump"], "status": "held"},
                 {**ev, "participants": ["Donald Trump", "Sanae Takaichi"], "status": "held"},
@@ -97,12 +103,12 @@ def test_refine_drops_lone_meetings_and_merges_duplicates() -> None:
             ],
             "commitments": [],
             "quotes": [],
-        },
+        }),
         "fr",
         {"agreements": [(0, 22), (23, 32)]},  # the spans of the sentences code hinted
     )  # fmt: skip
-    assert [m["participants"] for m in records["meetings"]] == [["Donald Trump", "Sanae Takaichi"]]
-    assert [a["title"] for a in records["agreements"]] == ["Rare earths agreement", "Port deal"]
+    assert [m.participants for m in records["meetings"]] == [["Donald Trump", "Sanae Takaichi"]]
+    assert [a.title for a in records["agreements"]] == ["Rare earths agreement", "Port deal"]
     reasons = [reason for _, reason, _ in dropped]
     assert "status negotiating not supported by the sentence" in reasons
     assert "the sentence names no agreement" in reasons
@@ -124,12 +130,14 @@ FLOW_REPLIES = [
 ]  # fmt: skip
 
 
-def _run_flow(settings: Settings) -> tuple[list[dict[str, Any]], ExtractionResult]:
+def _run_flow(
+    settings: Settings, replies: list[dict[str, Any]] = FLOW_REPLIES
+) -> tuple[list[dict[str, Any]], ExtractionResult]:
     seen: list[dict[str, Any]] = []
 
     def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(json.loads(request.content))
-        return httpx2.Response(200, json=completion(FLOW_REPLIES[len(seen) - 1]))
+        return httpx2.Response(200, json=completion(replies[len(seen) - 1]))
 
     async def go() -> ExtractionResult:
         llm = LLM(settings, transport=httpx2.MockTransport(handler))
@@ -166,6 +174,27 @@ def test_staged_flow_asks_one_question_per_candidate_and_type(settings: Settings
     assert commitment.amount == "250 cherry trees"  # its number is in the sentence
     assert commitment.deadline is None  # "by 2030" is not: made up, dropped
     assert result.language == "fr" and result.usage.calls == 4
+
+
+@pytest.mark.parametrize(
+    ("answer", "speaker", "rejected"),
+    [
+        ("Takaichi", "Sanae Takaichi", None),  # not in the list as written: the article's form
+        ("Barack Obama", None, "speaker 'Barack Obama' is not named in the article"),
+    ],
+)
+def test_the_model_may_name_a_speaker_outside_the_list_when_the_article_names_them(
+    settings: Settings, answer: str, speaker: str | None, rejected: str | None
+) -> None:
+    replies = [{"speaker": answer}, *FLOW_REPLIES[1:]]
+    seen, result = _run_flow(settings.with_(strategy="staged"), replies)
+    schema = seen[0]["response_format"]["json_schema"]["schema"]["properties"]["speaker"]
+    assert {"type": "string", "minLength": 2, "maxLength": 60} in schema["anyOf"]
+    assert answer not in schema["anyOf"][0]["enum"]  # the list: names code found
+    speakers = {q.text: q.speaker for q in result.extraction.quotes}
+    assert speakers.get("un honneur") == speaker
+    reasons = [r.reason for r in result.rejected if r.type == "quotes"]
+    assert reasons == ([rejected] if rejected else [])
 
 
 def test_gbnf_mode_sends_a_grammar_without_line_breaks_instead_of_the_schema(
@@ -264,21 +293,25 @@ def test_descriptive_fields_copied_untranslated_are_found() -> None:
     assert not _untranslated("build a line for semiconductor sensors", "de", german)
 
 
-def test_a_meeting_from_an_unhinted_sentence_must_say_meet_or_name_a_participant() -> None:
+def test_a_meeting_from_an_unhinted_sentence_must_say_meet_or_name_two_participants() -> None:
     revenue = {"evidence": "Der Umsatz sank um drei Prozent.", "span": (0, 31)}
+    quote = {"evidence": "„Es wird kalt“, sagte Keller.", "span": (80, 109)}
     talk = {"evidence": "Keller und Brandt sprachen am Montag.", "span": (40, 77)}
     people = ["Anna Keller", "Jonas Brandt"]
     records, dropped = refine(
-        {
-            "meetings": [
-                {**revenue, "participants": people, "status": "held"},
-                {**talk, "participants": people, "status": "held"},
-            ]
-        },
+        typed(
+            {
+                "meetings": [
+                    {**revenue, "participants": people, "status": "held"},
+                    {**talk, "participants": people, "status": "held"},
+                    {**quote, "participants": people, "status": "held"},
+                ]
+            }
+        ),
         "de",
         {"meetings": []},  # code hinted no sentence: the model read them all
     )
-    assert [m["evidence"] for m in records["meetings"]] == [talk["evidence"]]
+    assert [m.evidence for m in records["meetings"]] == [talk["evidence"]]
     assert [reason for _, reason, _ in dropped] == [
-        "the sentence neither reports a meeting nor names its participants"
-    ]
+        "the sentence neither reports a meeting nor names two of its participants"
+    ] * 2

@@ -10,7 +10,9 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from extract.drafts import Draft, Dropped
 from extract.llm.backend import LLM
+from extract.models import RecordType
 
 _SCHEMAS: weakref.WeakKeyDictionary[type[BaseModel], dict[str, Any]] = weakref.WeakKeyDictionary()
 
@@ -38,9 +40,8 @@ class Drafts:
     """What a strategy proposes for one article, before grounding."""
 
     language: str
-    records: dict[str, list[dict[str, Any]]]
-    dropped: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    """Drafts code set aside before grounding, as (type, reason, draft): reported as rejected."""
+    records: dict[RecordType, list[Draft]]
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 class Strategy(Protocol):

@@ -3,7 +3,8 @@
 Every check that drops a record says why (the pipeline lists it under ``rejected``):
 
 - a meeting needs two or more distinct participants; one from a sentence code did not hint must
-  say "meet" (the profile's words) or name one of its participants;
+  say "meet" (the profile's words) or name two of its participants (a sentence naming one
+  person, a quote's attribution or a caption, reports no meeting);
 - where the language has a profile and code hinted the record's sentence, an agreement's
   sentence must name an agreement (and a "negotiating" status needs negotiation words), and a
   commitment's sentence must carry an intention (a completed past fact is not a commitment).
@@ -19,15 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
 
+from extract.drafts import Draft, DraftAgreement, DraftCommitment, DraftMeeting, Dropped
+from extract.models import RecordType
 from extract.text.countries import english_country
 from extract.text.grounding import fold
 from extract.text.hints import states_intention, words
 from extract.text.people import same_person, strip_accents
 from extract.text.profiles import mentions, profile
-
-Dropped = tuple[str, str, dict[str, Any]]
 
 
 def _surname(name: str) -> str:
@@ -45,80 +45,93 @@ def _overlap(a: str, b: str) -> float:
 
 
 def refine(
-    records: dict[str, list[dict[str, Any]]],
+    records: Mapping[RecordType, list[Draft]],
     language: str,
-    hinted: Mapping[str, Collection[tuple[int, int]]] | None = None,
-) -> tuple[dict[str, list[dict[str, Any]]], list[Dropped]]:
+    hinted: Mapping[RecordType, Collection[tuple[int, int]]] | None = None,
+) -> tuple[dict[RecordType, list[Draft]], list[Dropped]]:
     """Apply the checks above; returns new lists and every draft dropped, as (type, reason,
     draft). ``hinted`` maps a type to the spans of the sentences code hinted for it."""
     hinted = hinted or {}
     p = profile(language)
     dropped: list[Dropped] = []
 
-    def checked(kind: str, draft: dict[str, Any]) -> bool:
-        return p.has_rules and tuple(draft.get("span") or ()) in set(hinted.get(kind, ()))
+    def drop(kind: RecordType, reason: str, draft: Draft) -> None:
+        dropped.append(Dropped(kind, reason, draft))
 
-    def unsupported_meeting(draft: dict[str, Any]) -> bool:
+    def checked(kind: RecordType, draft: Draft) -> bool:
+        return p.has_rules and draft.span in set(hinted.get(kind, ()))
+
+    def unsupported_meeting(draft: DraftMeeting) -> bool:
         """A meeting from a sentence code did not hint (the model read every sentence) that
-        neither says "meet" nor names any of its participants: nothing in it reports one."""
+        neither says "meet" nor names two of its participants: nothing in it reports one."""
         if not p.has_rules or checked("meetings", draft):
             return False
-        sentence = draft.get("evidence", "")
+        sentence = draft.evidence
         said = mentions(p.meeting, sentence) or mentions(p.joint_act, sentence)
-        named = words(sentence) & {_surname(x) for x in draft["participants"]}
-        return not said and not named
+        named = words(sentence) & {_surname(x) for x in draft.participants}
+        return not said and len(named) < 2
 
-    meetings: list[dict[str, Any]] = []
+    meetings: list[DraftMeeting] = []
     for m in records.get("meetings", []):
+        assert isinstance(m, DraftMeeting)
         people: list[str] = []
-        for name in m.get("participants", []):
+        for name in m.participants:
             if not any(same_person(name, q) for q in people):
                 people.append(name)
-        m = {**m, "participants": people}
+        m = m.model_copy(update={"participants": people})
         if len(people) < 2:
-            dropped.append(("meetings", "fewer than two distinct participants", m))
+            drop("meetings", "fewer than two distinct participants", m)
         elif unsupported_meeting(m):
+            reason = "the sentence neither reports a meeting nor names two of its participants"
+            drop("meetings", reason, m)
+        elif any(_same_people(people, k.participants) for k in meetings):
             dropped.append(
-                ("meetings", "the sentence neither reports a meeting nor names its participants", m)
+                Dropped("meetings", "duplicate of a meeting with the same participants", m)
             )
-        elif any(_same_people(people, k["participants"]) for k in meetings):
-            dropped.append(("meetings", "duplicate of a meeting with the same participants", m))
         else:
             meetings.append(m)
-    agreements: list[dict[str, Any]] = []
+    agreements: list[DraftAgreement] = []
     for a in records.get("agreements", []):
-        a = {**a, "parties": list(dict.fromkeys(english_country(x) for x in a.get("parties", [])))}
+        assert isinstance(a, DraftAgreement)
+        parties = list(dict.fromkeys(english_country(x) for x in a.parties))
+        a = a.model_copy(update={"parties": parties})
         if (
             checked("agreements", a)
-            and a.get("status") == "negotiating"
-            and not mentions(p.negotiation, a["evidence"])
+            and a.status == "negotiating"
+            and not mentions(p.negotiation, a.evidence)
         ):
-            dropped.append(("agreements", "status negotiating not supported by the sentence", a))
-        elif checked("agreements", a) and not mentions(p.agreement, a["evidence"]):
-            dropped.append(("agreements", "the sentence names no agreement", a))
-        elif any(_overlap(a["title"], k["title"]) >= 0.5 for k in agreements):
-            dropped.append(("agreements", "duplicate of an agreement with a similar title", a))
+            dropped.append(
+                Dropped("agreements", "status negotiating not supported by the sentence", a)
+            )
+        elif checked("agreements", a) and not mentions(p.agreement, a.evidence):
+            drop("agreements", "the sentence names no agreement", a)
+        elif any(_overlap(a.title or "", k.title or "") >= 0.5 for k in agreements):
+            dropped.append(
+                Dropped("agreements", "duplicate of an agreement with a similar title", a)
+            )
         else:
             agreements.append(a)
-    commitments: list[dict[str, Any]] = []
+    commitments: list[DraftCommitment] = []
     for c in records.get("commitments", []):
-        c = {**c, "actor": english_country(c["actor"])}
+        assert isinstance(c, DraftCommitment)
+        c = c.model_copy(update={"actor": english_country(c.actor or "")})
         dup = any(
-            same_person(c["actor"], k["actor"]) and _overlap(c["action"], k["action"]) >= 0.6
+            same_person(c.actor or "", k.actor or "")
+            and _overlap(c.action or "", k.action or "") >= 0.6
             for k in commitments
         )
         if dup:
-            dropped.append(("commitments", "duplicate of a commitment by the same actor", c))
-        elif not c.get("action"):
-            dropped.append(("commitments", "no action", c))
-        elif checked("commitments", c) and not states_intention(c["evidence"], language):
-            dropped.append(("commitments", "the sentence states no intention", c))
+            drop("commitments", "duplicate of a commitment by the same actor", c)
+        elif not c.action:
+            drop("commitments", "no action", c)
+        elif checked("commitments", c) and not states_intention(c.evidence, language):
+            drop("commitments", "the sentence states no intention", c)
         else:
             commitments.append(c)
-    kept = {
-        "meetings": meetings,
-        "agreements": agreements,
-        "quotes": records.get("quotes", []),
-        "commitments": commitments,
+    kept: dict[RecordType, list[Draft]] = {
+        "meetings": [*meetings],
+        "agreements": [*agreements],
+        "quotes": [*records.get("quotes", [])],
+        "commitments": [*commitments],
     }
     return kept, dropped

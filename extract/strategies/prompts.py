@@ -49,7 +49,7 @@ def article_message(text: str, published: dt.date | None) -> str:
     return f"Publication date: {when}\n\nArticle:\n<<<\n{text}\n>>>"
 
 
-STAGED_VERSION = "staged-5"
+STAGED_VERSION = "staged-6"
 
 STAGED_SYSTEM = """\
 You answer questions about one news article. The article may be in any language; its sentences
@@ -60,8 +60,9 @@ actions and topics in short English."""
 QUESTIONS = {
     "speaker": (
         "Sentence [{sentence}] contains the quoted words «{text}». Who says these words? "
-        'Answer with one name from the list, or "none" when they are not a person\'s words '
-        "(a title, a document, the writer's own phrase)."
+        "Answer with one name from the list, or with the name as the article writes it when "
+        'the list lacks it, or "none" when they are not a person\'s words (a title, a '
+        "document, the writer's own phrase)."
     ),
     "meetings": (
         "List the meetings between two or more named people (held or planned; not a speech, "

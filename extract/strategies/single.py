@@ -8,11 +8,12 @@ paraphrased quote is an error the model sees on the re-ask.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
 
 from extract.assemble import evidence_problem, quote_problem
+from extract.drafts import draft
 from extract.errors import ExtractionError
 from extract.llm.backend import LLM, validation_context
 from extract.models import RECORD_TYPES
@@ -153,7 +154,8 @@ def _untranslated_fields(answer: SingleAnswer, language: str | None, article: st
 
 
 def _drafts(answer: SingleAnswer) -> Drafts:
-    records: dict[str, list[dict[str, Any]]] = {
-        kind: [item.model_dump() for item in getattr(answer, kind)] for kind in RECORD_TYPES
+    records = {
+        kind: [draft(kind, item.model_dump()) for item in getattr(answer, kind)]
+        for kind in RECORD_TYPES
     }
     return Drafts(language=answer.language, records=records)

@@ -2,8 +2,8 @@
 short questions about a numbered article.
 
 - Quote candidates are found in code between the quotation marks of any language (verbatim by
-  construction); the model only names the speaker, from an enum of the names the article gives
-  (people and companies; invalid names are impossible).
+  construction); the model only names the speaker: one of the names code found (people and
+  companies), or a name the list lacks, kept only when the article names it.
 - Evidence is a sentence number (an enum), mapped to a span by code.
 - ``staged``: one short call per candidate and per other record type, all sharing the same
   prompt prefix (instructions + numbered article), so llama.cpp reads it once.
@@ -20,12 +20,15 @@ short questions about a numbered article.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
+from extract.drafts import Draft, DraftQuote, Dropped, draft
 from extract.errors import ExtractionError
 from extract.llm.backend import LLM
+from extract.models import RecordType
 from extract.strategies.base import AnswerModel, Drafts
 from extract.strategies.checks import refine
 from extract.strategies.prompts import (
@@ -49,6 +52,7 @@ from extract.text.profiles import profile
 from extract.text.sentences import sentences
 
 NONE = "none"
+OTHER_TYPES: tuple[RecordType, ...] = ("meetings", "agreements", "commitments")  # not quotes
 # One call per quotation the code cannot attribute: an article with hundreds of quotation marks
 # (hostile, or a transcript) would cost hundreds of sequential calls. Over the cap the article
 # fails before any call, saying to split it; the seeds need at most a few questions.
@@ -59,6 +63,7 @@ SENTENCES_PER_QUESTION = 8
 MAX_PARTS = 2
 # Descriptive fields the records must write in English (re-asked once when they are not).
 ENGLISH_FIELDS = {"meetings": ("topics",), "agreements": ("title",), "commitments": ("action",)}
+OPEN_NAME = Field(min_length=2, max_length=60)
 IsoDate = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -79,7 +84,7 @@ def _models(
     people: list[str],
     speakers: list[str],
     sentence_numbers: list[int],
-    about: dict[str, list[int]],
+    about: dict[RecordType, list[int]],
 ) -> dict[str, type[BaseModel]]:
     """Answer models whose enums are this article's people, speakers and sentence numbers.
 
@@ -112,7 +117,7 @@ def _models(
         "deadline": (str | None, Field(default=None, max_length=60)),
     }
 
-    def among(kind: str) -> Any:
+    def among(kind: RecordType) -> Any:
         return (_enum(about.get(kind) or [0]), ...)
 
     meeting = _model(
@@ -145,7 +150,11 @@ def _models(
     agreement_in = _model("Agreement", sentence=among("agreements"), **agreement_fields)
     commitment_in = _model("Commitment", sentence=among("commitments"), **commitment_fields)
     return {
-        "speaker": _model("Speaker", speaker=(_enum([*speakers, NONE]), ...)),
+        # a name from the list, or one the list lacks (a caseless script gives no list): the
+        # name is checked against the article in code, like every name (extract.assemble)
+        "speaker": _model(
+            "Speaker", speaker=(_enum([*speakers, NONE]) | Annotated[str, OPEN_NAME], ...)
+        ),
         "yes_no": _model("YesNo", answer=(_enum(["yes", "no"]), ...)),
         "meetings": _model("Meetings", meetings=(_list(meeting), Field(max_length=3))),
         "agreements": _model("Agreements", agreements=(_list(agreement), Field(max_length=3))),
@@ -190,8 +199,7 @@ class Staged:
         ]
         body = body_sentences(article, spans) or list(range(1, len(spans) + 1))
         about = {
-            kind: sentences_about(kind, article, spans, people, language)
-            for kind in ("meetings", "agreements", "commitments")
+            kind: sentences_about(kind, article, spans, people, language) for kind in OTHER_TYPES
         }
         models = _models(people, speakers, body, about)
         prefix = render_numbered(article, spans) + "\n\n" + people_line(speakers)
@@ -220,8 +228,8 @@ class Staged:
                     value = again.value
             return value
 
-        quotes: list[dict[str, Any]] = []
-        records: dict[str, list[dict[str, Any]]] = {}
+        quotes: list[DraftQuote] = []
+        records: dict[str, list[dict[str, Any]]] = {}  # answers, each with its sentence number
         if self.staged:
             known_speakers = [
                 attributed_speaker(article, cand, speakers, language) if self.code else None
@@ -237,9 +245,9 @@ class Staged:
                 if known is None:  # no attribution code can read: ask the model
                     question = QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text)
                     value = await ask("speaker", question, models["speaker"])
-                    known = str(value.speaker)  # type: ignore[attr-defined]
+                    known = str(value.speaker).strip()  # type: ignore[attr-defined]
                 quotes.append(_quote(cand, known))
-            for kind in ("meetings", "agreements", "commitments"):
+            for kind in OTHER_TYPES:
                 records[kind] = await self._ask_kind(kind, about[kind], body, models, ask, language)
         else:
             value = await ask(
@@ -249,19 +257,17 @@ class Staged:
             for item in value.quotes:  # type: ignore[attr-defined]
                 if item.candidate in by_number:
                     quotes.append(_quote(by_number[item.candidate], str(item.speaker)))
-            for kind in ("meetings", "agreements", "commitments"):
+            for kind in OTHER_TYPES:
                 records[kind] = [item.model_dump() for item in getattr(value, kind)]
-        records["quotes"] = [q for q in quotes if q["speaker"] != NONE]
-        for kind in ("meetings", "agreements", "commitments"):
-            for item in records[kind]:
-                number = item.pop("sentence")
-                start, end = spans[number - 1]
-                item["evidence"], item["span"] = article[start:end], (start, end)
-        dropped: list[tuple[str, str, dict[str, Any]]] = []
+        drafts: dict[RecordType, list[Draft]] = {"quotes": [q for q in quotes if q.speaker != NONE]}
+        for kind in OTHER_TYPES:
+            drafts[kind] = [_located(kind, item, article, spans) for item in records[kind]]
+        dropped: list[Dropped] = []
         if self.code:
             hinted = {kind: [spans[n - 1] for n in numbers] for kind, numbers in about.items()}
-            records, dropped = refine(records, language, hinted)
-        return Drafts(language=language, records=records, dropped=dropped)
+            drafts, refused = refine(drafts, language, hinted)
+            dropped += refused
+        return Drafts(language=language, records=drafts, dropped=dropped)
 
     async def _ask_kind(
         self,
@@ -330,8 +336,17 @@ def _in_model(kind: str, models: dict[str, type[BaseModel]], numbers: list[int])
     return _model(models[f"{kind}_in"].__name__, **{kind: (_list(narrowed), cap)})
 
 
-def _quote(candidate: Candidate, speaker: str) -> dict[str, Any]:
-    return {"speaker": speaker, "text": candidate.text, "span": candidate.span}
+def _quote(candidate: Candidate, speaker: str) -> DraftQuote:
+    return DraftQuote(speaker=speaker, text=candidate.text, span=candidate.span)
+
+
+def _located(
+    kind: RecordType, answer: dict[str, Any], article: str, spans: Sequence[tuple[int, int]]
+) -> Draft:
+    """The draft of an answer that names its sentence by number: the sentence is its evidence."""
+    fields = {k: v for k, v in answer.items() if k != "sentence"}
+    start, end = spans[answer["sentence"] - 1]
+    return draft(kind, {**fields, "evidence": article[start:end], "span": (start, end)})
 
 
 def _all_question(candidates: list[Candidate]) -> str:
