@@ -315,3 +315,27 @@ def test_a_meeting_from_an_unhinted_sentence_must_say_meet_or_name_two_participa
     assert [reason for _, reason, _ in dropped] == [
         "the sentence neither reports a meeting nor names two of its participants"
     ] * 2
+
+
+def test_a_commitment_moves_to_the_hinted_sentence_its_fields_point_at() -> None:
+    from extract.strategies.checks import closest_sentence
+
+    article = (
+        "Bis Ende 2026 sollen 600 Stellen wegfallen. "
+        "Zugleich will der Konzern eigene Aktien für 250 Millionen Euro zurückkaufen. "
+        "Der Betriebsrat will klagen."
+    )
+    spans = sentences(article, "de")
+    buyback = {"action": "buy back its own shares", "amount": "250 million euros"}
+    cuts = {"action": "cut 600 jobs", "amount": None, "deadline": "by the end of 2026"}
+    # the model gave the neighbour's number: the amount's number points at sentence 2
+    assert closest_sentence("commitments", buyback, 1, [1, 2, 3], article, spans) == 2
+    assert closest_sentence("commitments", cuts, 1, [1, 2, 3], article, spans) == 1
+    # nothing points elsewhere, or the sentence is not one code hinted: the model's number
+    assert closest_sentence("commitments", {"action": "sue"}, 3, [1, 2, 3], article, spans) == 3
+    assert closest_sentence("commitments", buyback, 1, [1, 3], article, spans) == 1
+    # an agreement's title stem in another language: "interoperab…"
+    italian = "Il ministro è arrivato ieri. Le parti promuoveranno l'interoperabilità dei porti."
+    title = {"title": "Port interoperability memorandum", "parties": ["Italy"]}
+    spans = sentences(italian, "it")
+    assert closest_sentence("agreements", title, 1, [1, 2], italian, spans) == 2

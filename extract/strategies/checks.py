@@ -12,14 +12,16 @@ Every check that drops a record says why (the pipeline lists it under ``rejected
   judgement: a hint is not a gate;
 - countries are named in English ("Japon" -> "Japan");
 - records that say the same thing are merged (same participants; similar agreement titles; same
-  actor and action words).
+  actor and action words);
+- an agreement or a commitment moves to the hinted sentence its fields point at (shared
+  numbers, names and word stems) when the model's sentence number is a neighbour's.
 Dates, amounts and deadlines are checked for every strategy in ``extract.assemble``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from extract.drafts import Draft, DraftAgreement, DraftCommitment, DraftMeeting, Dropped
 from extract.models import RecordType
@@ -42,6 +44,60 @@ def _same_people(a: list[str], b: list[str]) -> bool:
 def _overlap(a: str, b: str) -> float:
     wa, wb = words(a), words(b)
     return len(wa & wb) / max(1, len(wa | wb))
+
+
+# The fields whose words point at an agreement's or a commitment's sentence.
+POINTERS: dict[str, tuple[str, ...]] = {
+    "agreements": ("title", "location", "parties", "signatories"),
+    "commitments": ("action", "amount", "deadline"),
+}
+_STEM = 5  # leading letters two languages' forms of a word often share ("interoperab…")
+
+
+def _stems(text: str) -> set[str]:
+    return {
+        w[:_STEM]
+        for w in re.findall(r"\w+", strip_accents(fold(text)).casefold())
+        if len(w) >= _STEM
+    }
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+", re.sub(r"(?<=\d)[.,\u00a0\u202f ](?=\d)", "", text)))
+
+
+def pointing(kind: str, answer: Mapping[str, object], sentence: str) -> int:
+    """How strongly a record's English fields point at ``sentence`` (any language): shared
+    numbers (twice) and shared word stems (names, cognates: "interoperability" and
+    "interoperabilità")."""
+    said: list[str] = []
+    for name in POINTERS[kind]:
+        value = answer.get(name)
+        said += [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+    text = " ".join(said)
+    return 2 * len(_numbers(text) & _numbers(sentence)) + len(_stems(text) & _stems(sentence))
+
+
+def closest_sentence(
+    kind: str,
+    answer: Mapping[str, object],
+    number: int,
+    hinted: list[int],
+    article: str,
+    spans: Sequence[tuple[int, int]],
+) -> int:
+    """The hinted sentence the record's fields point at most strongly, when that is not the
+    sentence the model gave (a small model often gives a neighbour's number: "buy back
+    shares" on the sentence about job cuts); the model's number on a tie."""
+    if kind not in POINTERS or number not in hinted:
+        return number
+
+    def strength(n: int) -> int:
+        start, end = spans[n - 1]
+        return pointing(kind, answer, article[start:end])
+
+    best = max(hinted, key=strength)
+    return best if strength(best) > strength(number) else number
 
 
 def refine(

@@ -30,7 +30,7 @@ from extract.errors import ExtractionError
 from extract.llm.backend import LLM
 from extract.models import RecordType
 from extract.strategies.base import AnswerModel, Drafts
-from extract.strategies.checks import refine
+from extract.strategies.checks import closest_sentence, refine
 from extract.strategies.prompts import (
     ENGLISH_FIX,
     QUESTIONS,
@@ -259,6 +259,12 @@ class Staged:
                     quotes.append(_quote(by_number[item.candidate], str(item.speaker)))
             for kind in OTHER_TYPES:
                 records[kind] = [item.model_dump() for item in getattr(value, kind)]
+        if self.code:  # the sentence the fields point at, where the number is a neighbour's
+            for kind in OTHER_TYPES:
+                for item in records[kind]:
+                    item["sentence"] = closest_sentence(
+                        kind, item, item["sentence"], about[kind], article, spans
+                    )
         drafts: dict[RecordType, list[Draft]] = {"quotes": [q for q in quotes if q.speaker != NONE]}
         for kind in OTHER_TYPES:
             drafts[kind] = [_located(kind, item, article, spans) for item in records[kind]]
