@@ -192,6 +192,8 @@ def build_record(
         fields["parties"] = list(dict.fromkeys(named))
         fields["signed_date"] = _date(fields.get("signed_date"))
     elif kind == "commitments":
+        if problem := action_problem(str(fields.get("action") or "")):
+            raise ValueError(problem)
         actor = english_country(canonical(str(fields.get("actor") or ""), article, language))
         if actor and not party_named(actor, article) and not person_named(actor, article):
             raise ValueError(f"actor {actor!r} is not named in the article")
@@ -213,6 +215,24 @@ def build_record(
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Verbs whose base form ends in "-ed": not a past tense.
+_BASE_ED = frozenset(
+    "exceed proceed succeed need feed embed speed breed bleed shed seed heed".split()
+)
+
+
+def action_problem(action: str) -> str | None:
+    """Why a commitment's action (English, by the prompt's contract: "what they will do,
+    starting with a verb") states no future action, or None. One word ("announces",
+    "financiar") names none; a past tense first ("developed a method") is a past fact, unless an
+    intention follows ("pledged to cut")."""
+    words = action.split()
+    if len(words) < 2:
+        return f"action {action!r} states no action (one word)"
+    first = words[0].casefold()
+    if first.endswith("ed") and len(first) > 3 and first not in _BASE_ED and words[1] != "to":
+        return f"action {action!r} is a past fact"
+    return None
 
 
 def date_fields(

@@ -150,7 +150,12 @@ def test_without_publication_the_date_is_null_and_date_text_kept_whatever_the_mo
 
 def test_a_commitment_deadline_is_the_expression_the_model_pointed_at() -> None:
     evidence = "Ils signeront un accord d'ici le 3 mars."
-    draft = {"evidence": evidence, "actor": "Anna Berg", "action": "sign", "deadline": "3 March"}
+    draft = {
+        "evidence": evidence,
+        "actor": "Anna Berg",
+        "action": "sign the contract",
+        "deadline": "3 March",
+    }
     record = build_record("commitments", draft, ARTICLE, "fr", published=WED)
     assert (record.date_text, record.deadline) == ("d'ici le 3 mars", "2026-03-03")
     unknown = build_record("commitments", {**draft, "deadline": "2026-03-03"}, ARTICLE, "fr")

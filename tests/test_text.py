@@ -122,7 +122,7 @@ def test_every_strategy_gets_the_same_checks_after_the_model() -> None:
     invented = {**quote, "speaker": "Barack Obama"}
     commitment = {
         "actor": "City of Reutlingen",
-        "action": "pay",
+        "action": "pay the suppliers",
         "amount": "null",
         "deadline": "unknown",
         "evidence": "Die Stadt wird 40 Millionen Euro zahlen.",
@@ -186,6 +186,23 @@ def test_a_quote_found_with_trailing_paragraph_breaks_is_trimmed_and_kept() -> N
     assert extraction.quotes[0].text == "Llevábamos dos mercados detrás de Iker."
 
 
+@pytest.mark.parametrize(
+    ("action", "problem"),
+    [
+        ("announces", "states no action (one word)"),
+        ("developed a method to correct dust", "is a past fact"),
+        ("pledged to cut emissions", None),  # an intention follows
+        ("exceed the target", None),  # a base form ending in -ed
+        ("open four terminals", None),
+    ],
+)
+def test_a_commitment_action_must_state_a_future_action(action: str, problem: str | None) -> None:
+    from extract.assemble import action_problem
+
+    found = action_problem(action)
+    assert (found is None) if problem is None else (found is not None and problem in found)
+
+
 def test_quotes_cut_inside_a_word_and_amounts_not_in_the_evidence_are_refused() -> None:
     from extract.assemble import assemble
 
@@ -196,7 +213,7 @@ def test_quotes_cut_inside_a_word_and_amounts_not_in_the_evidence_are_refused() 
     cut = {"speaker": "Claire Morel", "text": "ous livrerons les rames"}
     whole = {"speaker": "Claire Morel", "text": "Nous livrerons les rames d'ici juin"}
     evidence = "La ville paiera 12 millions d'euros d'ici mars 2027."
-    commitment = {"actor": "Claire Morel", "action": "pay", "evidence": evidence}
+    commitment = {"actor": "Claire Morel", "action": "pay the trains", "evidence": evidence}
     extraction, rejected = assemble(
         {
             "quotes": [cut, whole],
