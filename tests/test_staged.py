@@ -180,7 +180,9 @@ def test_staged_flow_asks_one_question_per_candidate_and_type(settings: Settings
     ("answer", "speaker", "rejected"),
     [
         ("Takaichi", "Sanae Takaichi", None),  # not in the list as written: the article's form
+        ("Sanae Takaichi KC", "Sanae Takaichi", None),  # a listed name inside the answer
         ("Barack Obama", None, "speaker 'Barack Obama' is not named in the article"),
+        ("Washington", None, "speaker 'Washington': one word, not a name the article gives"),
     ],
 )
 def test_the_model_may_name_a_speaker_outside_the_list_when_the_article_names_them(

@@ -47,7 +47,7 @@ from extract.text.candidates import (
 )
 from extract.text.hints import body_sentences, sentences_about
 from extract.text.language import detect_language, untranslated
-from extract.text.people import organisations, persons
+from extract.text.people import organisations, persons, same_person
 from extract.text.profiles import profile
 from extract.text.sentences import sentences
 
@@ -230,6 +230,7 @@ class Staged:
 
         quotes: list[DraftQuote] = []
         records: dict[str, list[dict[str, Any]]] = {}  # answers, each with its sentence number
+        dropped: list[Dropped] = []
         if self.staged:
             known_speakers = [
                 attributed_speaker(article, cand, speakers, language) if self.code else None
@@ -245,7 +246,11 @@ class Staged:
                 if known is None:  # no attribution code can read: ask the model
                     question = QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text)
                     value = await ask("speaker", question, models["speaker"])
-                    known = str(value.speaker).strip()  # type: ignore[attr-defined]
+                    known = _listed(str(value.speaker).strip(), speakers)  # type: ignore[attr-defined]
+                    if known not in speakers and known != NONE and speakers and " " not in known:
+                        reason = f"speaker {known!r}: one word, not a name the article gives"
+                        dropped.append(Dropped("quotes", reason, _quote(cand, known)))
+                        continue
                 quotes.append(_quote(cand, known))
             for kind in OTHER_TYPES:
                 records[kind] = await self._ask_kind(kind, about[kind], body, models, ask, language)
@@ -268,7 +273,6 @@ class Staged:
         drafts: dict[RecordType, list[Draft]] = {"quotes": [q for q in quotes if q.speaker != NONE]}
         for kind in OTHER_TYPES:
             drafts[kind] = [_located(kind, item, article, spans) for item in records[kind]]
-        dropped: list[Dropped] = []
         if self.code:
             hinted = {kind: [spans[n - 1] for n in numbers] for kind, numbers in about.items()}
             drafts, refused = refine(drafts, language, hinted)
@@ -344,6 +348,18 @@ def _in_model(kind: str, models: dict[str, type[BaseModel]], numbers: list[int])
 
 def _quote(candidate: Candidate, speaker: str) -> DraftQuote:
     return DraftQuote(speaker=speaker, text=candidate.text, span=candidate.span)
+
+
+def _listed(name: str, listed: list[str]) -> str:
+    """The listed name a free answer contains ("Nadia Okonjo KC", "Lindenfelds Markus Behrendt"
+    -> "Markus Behrendt") or names by its surname ("Takaichi"), else the answer as given."""
+    words = name.split()
+    for known in sorted(listed, key=len, reverse=True):
+        parts = known.split()
+        for i in range(len(words) - len(parts) + 1):
+            if words[i : i + len(parts)] == parts:
+                return known
+    return next((known for known in listed if same_person(name, known)), name)
 
 
 def _located(
