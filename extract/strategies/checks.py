@@ -3,8 +3,8 @@
 Every check that drops a record says why (the pipeline lists it under ``rejected``):
 
 - a meeting needs two or more distinct participants; one from a sentence code did not hint must
-  say "meet" (the profile's words) or name two of its participants (a sentence naming one
-  person, a quote's attribution or a caption, reports no meeting);
+  say "meet" (the profile's words) or name two of its participants and most of them (a
+  sentence naming one person, a quote's attribution or a caption, reports no meeting);
 - where the language has a profile and code hinted the record's sentence, an agreement's
   sentence must name an agreement (and a "negotiating" status needs negotiation words), and a
   commitment's sentence must carry an intention (a completed past fact is not a commitment).
@@ -125,7 +125,8 @@ def refine(
         sentence = draft.evidence
         said = mentions(p.meeting, sentence) or mentions(p.joint_act, sentence)
         named = words(sentence) & {_surname(x) for x in draft.participants}
-        return not said and len(named) < 2
+        # two of its participants, and most of them: a list of everyone a caption names is none
+        return not said and (len(named) < 2 or 2 * len(named) < len(set(draft.participants)))
 
     meetings: list[DraftMeeting] = []
     for m in records.get("meetings", []):
@@ -138,7 +139,7 @@ def refine(
         if len(people) < 2:
             drop("meetings", "fewer than two distinct participants", m)
         elif unsupported_meeting(m):
-            reason = "the sentence neither reports a meeting nor names two of its participants"
+            reason = "the sentence neither reports a meeting nor names most of its participants"
             drop("meetings", reason, m)
         elif any(_same_people(people, k.participants) for k in meetings):
             dropped.append(
