@@ -3,6 +3,7 @@
 from extract._version import __version__
 from extract.api import aextract_article, extract_article, extract_many
 from extract.articles import Article
+from extract.consolidation import Consolidation, consolidate
 from extract.errors import (
     BackendError,
     BudgetError,
@@ -39,6 +40,7 @@ __all__ = [
     "BudgetError",
     "Commitment",
     "ConfigError",
+    "Consolidation",
     "EvaluationReport",
     "ExtractError",
     "ExtractionError",
@@ -57,6 +59,7 @@ __all__ = [
     "Usage",
     "__version__",
     "aextract_article",
+    "consolidate",
     "evaluate",
     "extract_article",
     "extract_many",

@@ -450,6 +450,49 @@ def export(run_dir: Path, fmt: str, out_dir: Path | None) -> None:
         click.echo(f"wrote {path} ({count} row{'' if count == 1 else 's'})")
 
 
+@cli.command("consolidate")
+@click.argument("run_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the events as JSON here [default: standard output].",
+)
+@click.option(
+    "--md",
+    "md_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a Markdown summary: events with two or more sources.",
+)
+@click.option(
+    "--labels",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Hand-labelled clusters of RUN_DIR's records: print B-cubed scores.",
+)
+def consolidate_cmd(
+    run_dir: Path, out_file: Path | None, md_file: Path | None, labels: Path | None
+) -> None:
+    """One event per real-world meeting, agreement, quote and commitment across the articles of
+    RUN_DIR (a run's documents or golden files): every source, and where they disagree."""
+    from extract.consolidation import consolidate, markdown, score_folder
+    from extract.schemas import check_document
+
+    events = consolidate(run_dir)
+    document = events.model_dump(mode="json")
+    check_document(document, "consolidation")
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out_file, text)
+        click.echo(f"wrote {out_file} ({len(events.events)} events)", err=True)
+    if md_file is not None:
+        write_atomic(md_file, markdown(events))
+        click.echo(f"wrote {md_file}", err=True)
+    if labels is not None:
+        click.echo(score_folder(events, run_dir, labels).model_dump_json(), err=True)
+
+
 @cli.command("local-server")
 @click.option("--port", default=8080, show_default=True)
 @click.option("--threads", default=2, show_default=True)

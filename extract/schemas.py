@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from pydantic import BaseModel
 
+from extract.consolidation import Consolidation
 from extract.errors import SchemaError
 from extract.models import SCHEMA_VERSION, ExtractionResult, GoldenDocument
 from extract.run_manifest import RunManifest
@@ -24,6 +25,7 @@ DOCUMENTS: dict[str, type[BaseModel]] = {
     "result": ExtractionResult,
     "golden": GoldenDocument,
     "manifest": RunManifest,
+    "consolidation": Consolidation,
 }
 
 
@@ -74,12 +76,14 @@ def _validator(kind: str) -> Draft202012Validator:
 
 
 def kind_of(document: Any) -> str:
-    """Which schema a parsed document claims: result, golden or manifest."""
+    """Which schema a parsed document claims: result, golden, manifest or consolidation."""
     if isinstance(document, dict):
         if "extraction" in document:
             return "result"
         if "articles" in document and "run" in document:
             return "manifest"
+        if "events" in document and "articles" in document:
+            return "consolidation"
         if "quotes" in document or "meetings" in document:
             return "golden"
     raise SchemaError("not an extract document (no extraction, records or manifest keys)")
