@@ -465,16 +465,26 @@ def export(run_dir: Path, fmt: str, out_dir: Path | None) -> None:
     help="Also write a Markdown summary: events with two or more sources.",
 )
 @click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write an HTML page: each event's sources side by side, disagreements marked.",
+)
+@click.option(
     "--labels",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Hand-labelled clusters of RUN_DIR's records: print B-cubed scores.",
 )
 def consolidate_cmd(
-    run_dir: Path, out_file: Path | None, md_file: Path | None, labels: Path | None
+    run_dir: Path,
+    out_file: Path | None,
+    md_file: Path | None,
+    html_file: Path | None,
+    labels: Path | None,
 ) -> None:
     """One event per real-world meeting, agreement, quote and commitment across the articles of
     RUN_DIR (a run's documents or golden files): every source, and where they disagree."""
-    from extract.consolidation import consolidate, markdown, score_folder
+    from extract.consolidation import consolidate, html, markdown, score_folder
     from extract.schemas import check_document
 
     events = consolidate(run_dir)
@@ -486,9 +496,10 @@ def consolidate_cmd(
     else:
         write_atomic(out_file, text)
         click.echo(f"wrote {out_file} ({len(events.events)} events)", err=True)
-    if md_file is not None:
-        write_atomic(md_file, markdown(events))
-        click.echo(f"wrote {md_file}", err=True)
+    for path, render in ((md_file, markdown), (html_file, html)):
+        if path is not None:
+            write_atomic(path, render(events))
+            click.echo(f"wrote {path}", err=True)
     if labels is not None:
         click.echo(score_folder(events, run_dir, labels).model_dump_json(), err=True)
 

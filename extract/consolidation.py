@@ -533,3 +533,78 @@ def _headline(event: Event) -> str:
     if event.type == "quotes":
         return f"{c.get('speaker')}: «{c.get('text')}»"
     return f"{c.get('actor')}: {c.get('action')}"
+
+
+_CSS = """
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#1d1d1f}
+h1{font-size:1.5rem}.summary{color:#555}
+.event{border:1px solid #d0d0d7;border-radius:8px;margin:1.2rem 0;padding:.8rem 1rem}
+.event h2{font-size:1.05rem;margin:.2rem 0 .6rem}.tag{font-size:.75rem;padding:.1rem .45rem;
+border-radius:4px;background:#eef;color:#335;margin-right:.4rem;text-transform:uppercase}
+.sources{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:.7rem}
+.source{background:#fafafc;border-left:3px solid #99a;padding:.5rem .7rem;font-size:.9rem}
+.source .id{font-family:ui-monospace,monospace;font-size:.8rem;color:#556}
+.source dl{margin:.4rem 0 0;display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem}
+.source dt{color:#667}.source dd{margin:0}.clash{background:#ffe3e3;border-radius:3px;
+padding:0 .2rem;font-weight:600}.contradictions{margin:.6rem 0 0;padding:.5rem .8rem;
+background:#fff4f4;border:1px solid #f3c4c4;border-radius:6px;font-size:.9rem}
+"""
+
+
+def html(events: Consolidation) -> str:
+    """A page with one block per event reported by two or more articles (and per event with a
+    contradiction): its sources side by side with their evidence and spans, the values that
+    disagree marked. Every text is escaped."""
+    from html import escape
+
+    shown = [
+        e for e in events.events if len({m.article_id for m in e.members}) > 1 or e.contradictions
+    ]
+    blocks = []
+    for event in shown:
+        clashing = {c.field for c in event.contradictions}
+        sources = []
+        for member in event.members:
+            rows = []
+            for field in COMPARED[event.type]:
+                value = _stated(member.record, field)
+                if value in (None, "", []):
+                    continue
+                text = escape(", ".join(map(str, value)) if isinstance(value, list) else str(value))
+                if field in clashing:
+                    text = f'<span class="clash">{text}</span>'
+                rows.append(f"<dt>{escape(field)}</dt><dd>{text}</dd>")
+            evidence = escape(" ".join(member.evidence.split()))
+            sources.append(
+                f'<div class="source"><div class="id">{escape(member.article_id)} '
+                f"[{member.span[0]}:{member.span[1]}]</div>{evidence}"
+                f"<dl>{''.join(rows)}</dl></div>"
+            )
+        contradictions = "".join(
+            f"<li><b>{escape(c.field)}</b>: "
+            + "; ".join(
+                f"{escape(str(v.value))} <span class='id'>({escape(v.article_id)} "
+                f"[{v.span[0]}:{v.span[1]}])</span>"
+                for v in c.values
+            )
+            + "</li>"
+            for c in event.contradictions
+        )
+        blocks.append(
+            f'<section class="event"><h2><span class="tag">{event.type[:-1]}</span>'
+            f"{escape(_headline(event))}</h2>"
+            f'<div class="sources">{"".join(sources)}</div>'
+            + (f'<ul class="contradictions">{contradictions}</ul>' if contradictions else "")
+            + "</section>"
+        )
+    summary = (
+        f"{len(events.events)} events in {len(events.articles)} articles; {len(shown)} shown "
+        f"(two or more sources, or a contradiction); "
+        f"{sum(len(e.contradictions) for e in events.events)} contradictions."
+    )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Events across {len(events.articles)} articles</title><style>{_CSS}</style>"
+        f"</head><body><h1>Events across {len(events.articles)} articles</h1>"
+        f'<p class="summary">{escape(summary)}</p>{"".join(blocks)}</body></html>\n'
+    )

@@ -129,14 +129,30 @@ def test_the_same_quote_carried_by_two_outlets_is_one_event() -> None:
     assert not same_event("quotes", a, c)  # the same words from someone else
 
 
+def test_the_html_page_escapes_every_text_and_marks_the_values_that_disagree() -> None:
+    from extract.consolidation import html
+
+    people = ["Anna Keller", "Jonas Brandt"]
+    meeting = _meeting("2026-03-02", people)
+    articles = {
+        "a": {"meetings": [{**meeting, "evidence": "<script>alert(1)</script> met"}]},
+        "b": {"meetings": [_meeting("2026-03-03", people)]},
+    }
+    page = html(consolidate_records(articles))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count('<span class="clash">') == 2  # the two days
+    assert page.count('<div class="source">') == 2
+
+
 def test_extract_consolidate_writes_a_valid_document_and_refuses_labels_for_a_run(
     seed_golden: Path, tmp_path: Path
 ) -> None:
-    out, md = tmp_path / "events.json", tmp_path / "events.md"
+    out, md, page = tmp_path / "events.json", tmp_path / "events.md", tmp_path / "events.html"
     labels = ROOT / "bench" / "consolidation" / "seeds.labels.json"
     command = [sys.executable, "-c", "from extract.cli import main; main()", "consolidate"]
     done = subprocess.run(
-        [*command, str(seed_golden), "--out", str(out), "--md", str(md), "--labels", str(labels)],
+        [*command, str(seed_golden), "--out", str(out), "--md", str(md), "--html", str(page)]
+        + ["--labels", str(labels)],
         capture_output=True,
         text=True,
         check=False,
@@ -145,6 +161,7 @@ def test_extract_consolidate_writes_a_valid_document_and_refuses_labels_for_a_ru
     assert validation_errors(json.loads(out.read_text())) == []
     assert '"precision":1.0' in done.stderr
     assert "date disagrees" in md.read_text()
+    assert page.read_text().count('<section class="event">') == 7
     run = tmp_path / "run"
     replay = [*command[:3], "run", "seeds/", "--replay", "--out", str(run)]
     assert subprocess.run(replay, capture_output=True, cwd=ROOT, check=False).returncode == 0
