@@ -473,7 +473,14 @@ def export(run_dir: Path, fmt: str, out_dir: Path | None) -> None:
 @click.option(
     "--labels",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Hand-labelled clusters of RUN_DIR's records: print B-cubed scores.",
+    help="Hand-labelled clusters of golden records: print B-cubed scores (for a run's output "
+    "with --golden: the whole chain).",
+)
+@click.option(
+    "--golden",
+    "golden_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Golden files of RUN_DIR's articles (scoring a run's output with --labels).",
 )
 def consolidate_cmd(
     run_dir: Path,
@@ -481,6 +488,7 @@ def consolidate_cmd(
     md_file: Path | None,
     html_file: Path | None,
     labels: Path | None,
+    golden_dir: Path | None,
 ) -> None:
     """One event per real-world meeting, agreement, quote and commitment across the articles of
     RUN_DIR (a run's documents or golden files): every source, and where they disagree."""
@@ -501,7 +509,8 @@ def consolidate_cmd(
             write_atomic(path, render(events))
             click.echo(f"wrote {path}", err=True)
     if labels is not None:
-        click.echo(score_folder(events, run_dir, labels).model_dump_json(), err=True)
+        scores = score_folder(events, run_dir, labels, golden_dir)
+        click.echo(scores.model_dump_json(), err=True)
 
 
 @cli.command("local-server")

@@ -475,30 +475,78 @@ def score_clusters(
     )
 
 
-def score_folder(events: Consolidation, folder: Path | str, labels: Path | str) -> ClusterScores:
-    """``score_clusters`` for the events of a folder of golden files against a labels file.
+def score_folder(
+    events: Consolidation,
+    folder: Path | str,
+    labels: Path | str,
+    golden_dir: Path | str | None = None,
+) -> ClusterScores:
+    """``score_clusters`` for the events of ``folder`` against a labels file.
+
+    A folder of golden files is scored directly (the rules alone). A run's output (the whole
+    chain) needs ``golden_dir``: each predicted record stands for the golden record the
+    evaluation pairs it with in its article (same similarity and threshold as ``extract eval``;
+    quotes by text), and the labels' clusters of golden records become clusters of the
+    predicted records paired with them; a predicted record with no golden partner is an event
+    of its own.
 
     Raises:
-        InputError: ``folder`` is a run's output (its records are not the labelled ones: scoring
-            the whole chain needs the evaluation's pairing, not built yet), or the labels file is
-            not JSON.
+        InputError: a run folder without ``golden_dir``, or a labels file that is not JSON.
     """
     from extract.errors import InputError
-    from extract.evaluation.evaluate import load_golden
+    from extract.evaluation.evaluate import load_golden, load_run
 
-    if _holds_results(Path(folder)):
-        raise InputError(
-            "--labels scores golden records; a run's records are not labelled", path=folder
-        )
     try:
         labelled = json.loads(Path(labels).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"labels: {exc}", path=labels) from None
-    golden = load_golden(Path(folder))
-    lists: dict[str, dict[str, Sequence[Any]]] = {
-        k: {t: getattr(g, t) for t in COMPARED} for k, g in golden.items()
+    if not _holds_results(Path(folder)):
+        golden = load_golden(Path(folder))
+        lists: dict[str, dict[str, Sequence[Any]]] = {
+            k: {t: getattr(g, t) for t in COMPARED} for k, g in golden.items()
+        }
+        return score_clusters(events, lists, labelled)
+    if golden_dir is None:
+        raise InputError("--labels on a run's output needs --golden DIR", path=folder)
+    runs = load_run(Path(folder))
+    golden = load_golden(Path(golden_dir))
+    predicted: dict[str, dict[str, Sequence[Any]]] = {
+        k: {t: getattr(r.extraction, t) for t in COMPARED} for k, r in runs.items()
     }
-    return score_clusters(events, lists, labelled)
+    return score_clusters(events, predicted, _relabelled(labelled, predicted, golden))
+
+
+def _relabelled(
+    labels: Mapping[str, Any], predicted: Mapping[str, Mapping[str, Sequence[Any]]], golden: Any
+) -> dict[str, Any]:
+    """The labels restated over predicted records: each golden member id becomes the id of the
+    predicted record the evaluation pairs with it (members without one drop out)."""
+    from extract.evaluation.evaluate import _ANY, SIMILARITY, align, quote_lenient_similarity
+
+    partner: dict[str, str] = {}  # "kind:article#golden index" -> "article#predicted index"
+    for article_id, lists in predicted.items():
+        truth = golden.get(article_id)
+        if truth is None:
+            continue
+        for kind in COMPARED:
+            p_list, g_list = list(lists.get(kind, [])), list(getattr(truth, kind))
+            similarity = quote_lenient_similarity if kind == "quotes" else SIMILARITY[kind]
+            matrix = [[similarity(p, g) for g in g_list] for p in p_list]
+            for i, j in align(matrix, _ANY if kind == "quotes" else 0.5):
+                partner[f"{kind}:{article_id}#{j}"] = f"{article_id}#{i}"
+    clusters = {
+        kind: [
+            [partner[f"{kind}:{m}"] for m in cluster if f"{kind}:{m}" in partner]
+            for cluster in groups
+        ]
+        for kind, groups in labels["clusters"].items()
+    }
+    contradictions = [
+        {**c, "member": partner[f"{c['type']}:{c['member']}"]}
+        for c in labels.get("contradictions", [])
+        if f"{c['type']}:{c['member']}" in partner
+    ]
+    return {"clusters": clusters, "contradictions": contradictions}
 
 
 def markdown(events: Consolidation) -> str:

@@ -170,4 +170,14 @@ def test_extract_consolidate_writes_a_valid_document_and_refuses_labels_for_a_ru
     refused = subprocess.run(
         [*command, str(run), "--labels", str(labels)], capture_output=True, text=True, check=False
     )
-    assert refused.returncode != 0 and "not labelled" in refused.stderr
+    assert refused.returncode != 0 and "needs --golden" in refused.stderr
+    # the whole chain: the run's records stand for the golden records the evaluation pairs
+    chain = subprocess.run(
+        [*command, str(run), "--labels", str(labels), "--golden", str(seed_golden)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert chain.returncode == 0, chain.stderr
+    scores = json.loads(chain.stderr.strip().splitlines()[-1])
+    assert 0.9 < scores["f1"] <= 1.0 and scores["records"] > 30
