@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extract.models import SCHEMA_VERSION, RecordType, Span
 from extract.text.grounding import fold
-from extract.text.people import same_person, strip_accents
+from extract.text.people import COMPANY_FORMS, same_person, strip_accents
 
 DAY_TOLERANCE = 2  # days: a meeting dated 27 and 28 October by two outlets is one meeting
 TITLE_OVERLAP = 0.3
@@ -135,9 +135,21 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
+def _name_words(name: str) -> list[str]:
+    """A party's or actor's words, folded, legal forms left out ("Kestner Antriebstechnik AG")."""
+    words = re.findall(r"\w+", strip_accents(fold(name)).casefold())
+    return [w for w in words if w not in COMPANY_FORMS and w not in _STOP]
+
+
+def _same_name(a: str, b: str) -> bool:
+    """The same organisation or country: the same words once legal forms are left out, or the
+    words of one all in the other ("Kestner" and "Kestner Antriebstechnik AG")."""
+    wa, wb = set(_name_words(a)), set(_name_words(b))
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
 def _same_party(a: Sequence[str], b: Sequence[str]) -> bool:
-    fa = {fold(x).casefold() for x in a}
-    return any(fold(y).casefold() in fa for y in b)
+    return any(_same_name(x, y) for x in a for y in b)
 
 
 def same_event(kind: RecordType, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -161,8 +173,7 @@ def same_event(kind: RecordType, a: Mapping[str, Any], b: Mapping[str, Any]) -> 
         if ta in tb or tb in ta:
             return True
         return _overlap(_words(ta), _words(tb)) >= QUOTE_OVERLAP
-    actors_a, actors_b = _actors(a["actor"]), _actors(b["actor"])
-    if not actors_a & actors_b:
+    if not _same_party(sorted(_actors(a["actor"])), sorted(_actors(b["actor"]))):
         return False
     return _overlap(_words(a["action"]), _words(b["action"])) >= ACTION_OVERLAP
 
@@ -174,21 +185,17 @@ def _actors(actor: str) -> set[str]:
 
 
 def _block_keys(kind: RecordType, record: Mapping[str, Any]) -> set[str]:
-    """Names two records of the same event must share: a comparison happens only within."""
-    if kind == "meetings":
-        names = record["participants"]
-    elif kind == "agreements":
-        names = record["parties"]
-    elif kind == "quotes":
-        names = [record["speaker"]]
-    else:
-        names = sorted(_actors(record["actor"]))
-    keys = set()
-    for name in names:
-        words = re.findall(r"\w+", strip_accents(fold(name)).casefold())
-        if words:
-            keys.add(words[-1])  # a surname, a country's last word
-    return keys
+    """Words two records of the same event must share: a comparison happens only within.
+    People by surname; organisations and countries by each of their words."""
+    if kind in ("meetings", "quotes"):
+        people = record["participants"] if kind == "meetings" else [record["speaker"]]
+        return {
+            w[-1]
+            for w in (re.findall(r"\w+", strip_accents(fold(p)).casefold()) for p in people)
+            if w
+        }
+    names = record["parties"] if kind == "agreements" else sorted(_actors(record["actor"]))
+    return {w for name in names for w in _name_words(name)}
 
 
 # ------------------------------------------------------------------------------ clustering
@@ -266,14 +273,20 @@ def _key(value: Any) -> str:
 
 
 def _compatible(a: Any, b: Any) -> bool:
-    """Equal, or one the more specific form of the other ("Tokyo" in "Akasaka ..., Tokyo")."""
-    if isinstance(a, list) or isinstance(b, list):
+    """Equal, or one the more specific form of the other ("Tokyo" in "Akasaka ..., Tokyo"; the
+    words of "in autumn" all in "in the autumn")."""
+    if isinstance(a, list) or isinstance(b, list):  # two signatory lists: the same people
         la, lb = list(a or []), list(b or [])
-        return all(any(same_person(x, y) for y in lb) for x in la) or all(
+        return all(any(same_person(x, y) for y in lb) for x in la) and all(
             any(same_person(x, y) for y in la) for x in lb
         )
     ta, tb = _text(a), _text(b)
-    return ta == tb or (bool(ta) and bool(tb) and (ta in tb or tb in ta))
+    if ta == tb or (bool(ta) and bool(tb) and (ta in tb or tb in ta)):
+        return True
+    if set(re.findall(r"\d+", ta)) != set(re.findall(r"\d+", tb)):
+        return False  # two days, two amounts
+    wa, wb = _words(ta), _words(tb)  # "in the autumn" / "in autumn"; "2029" / "by summer 2029"
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
 
 def _canonical_value(values: list[Any]) -> Any:
