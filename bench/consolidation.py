@@ -1,12 +1,14 @@
 """Consolidation: clustering quality on the seeds' golden records, and cost on synthetic records.
 
-    python bench/consolidation.py            # seeds scores, then 1,000 / 5,000 / 10,000 records
+    python bench/consolidation.py    # seeds and event-group scores; 1,000 / 5,000 / 10,000 records
 
-Quality: ``extract consolidate`` on the four seeds' golden files, B-cubed against the clusters
-labelled by hand in ``bench/consolidation/seeds.labels.json`` (the rules alone: golden records
-in, no model). Cost: synthetic articles of one meeting, one agreement, one quote and one
-commitment each (names drawn from a pool, so that events recur across articles), consolidated
-in one process; wall time and peak traced memory, side by side for three sizes in one run.
+Quality: ``extract consolidate`` on the four seeds' golden files and on the event groups'
+(``golden/corpus/events``), B-cubed against the clusters labelled by hand in
+``bench/consolidation/{seeds,events}.labels.json`` (the rules alone: golden records in).
+
+Cost: synthetic articles of one meeting, one agreement, one quote and one commitment each, each
+event reported by one to four articles, names from a large pool, consolidated in one process;
+wall time and peak traced memory, side by side for three sizes in one run.
 """
 
 from __future__ import annotations
@@ -81,6 +83,12 @@ def main() -> None:
         scores = score_folder(events, tmp, ROOT / "bench" / "consolidation" / "seeds.labels.json")
     shared = sum(1 for e in events.events if len({m.article_id for m in e.members}) > 1)
     print(f"seeds (golden records in): {len(events.events)} events, {shared} from 2+ articles")
+    print(json.dumps(scores.model_dump()))
+    groups = ROOT / "golden" / "corpus" / "events"
+    events = consolidate(groups)
+    scores = score_folder(events, groups, ROOT / "bench" / "consolidation" / "events.labels.json")
+    shared = sum(1 for e in events.events if len({m.article_id for m in e.members}) > 1)
+    print(f"event groups g1-g4 (golden): {len(events.events)} events, {shared} from 2+ articles")
     print(json.dumps(scores.model_dump()))
     print("\n| records | events | seconds | peak MiB | µs/record |")
     print("|---:|---:|---:|---:|---:|")
