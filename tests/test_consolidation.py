@@ -91,6 +91,25 @@ def test_the_event_groups_score_against_their_hand_labels() -> None:
     assert scores.contradictions_found >= 15 and scores.contradictions_labelled == 25
 
 
+def test_the_event_groups_whole_chain_from_recorded_answers(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    command = [sys.executable, "-c", "from extract.cli import main; main()"]
+    replay = [*command, "run", "corpus/events/", "--replay", "--strategy", "staged"]
+    replay += ["--mode", "gbnf", "--out", str(out)]
+    assert subprocess.run(replay, capture_output=True, cwd=ROOT, check=False).returncode == 0
+    labels = ROOT / "bench" / "consolidation" / "events.labels.json"
+    chain = subprocess.run(
+        [*command, "consolidate", str(out), "--labels", str(labels)]
+        + ["--golden", str(ROOT / "golden" / "corpus" / "events")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert chain.returncode == 0, chain.stderr
+    scores = json.loads(chain.stderr.strip().splitlines()[-1])
+    assert scores["records"] == 82 and scores["f1"] > 0.85  # 0.911 when recorded
+
+
 def _meeting(day: str | None, people: list[str], location: str | None = None) -> dict[str, Any]:
     return {
         "participants": people,
