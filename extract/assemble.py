@@ -29,6 +29,7 @@ from extract.text.dates import (
     DateExpression,
     date_expression,
     find_date_expressions,
+    iso_day,
     resolve_date,
     stated_in,
 )
@@ -43,15 +44,6 @@ _MODELS: dict[str, type[BaseModel]] = {
     "quotes": Quote,
     "commitments": Commitment,
 }
-
-
-def _date(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
 
 
 def _names(values: list[str], article: str, language: str) -> list[str]:
@@ -179,7 +171,7 @@ def build_record(
         fields["participants"] = _named_people(people, article, "participants")
         if len(fields["participants"]) < 2:  # golden guidelines: a meeting of two or more
             raise ValueError("a meeting needs two participants the article names as people")
-        fields["date"] = _date(fields.get("date"))
+        fields["date"] = iso_day(fields.get("date"))
     elif kind == "agreements":
         people = _names(fields.get("signatories") or [], article, language)
         fields["signatories"] = [
@@ -190,7 +182,7 @@ def build_record(
         if parties and not named:
             raise ValueError(f"parties: none the article names ({', '.join(parties)})")
         fields["parties"] = list(dict.fromkeys(named))
-        fields["signed_date"] = _date(fields.get("signed_date"))
+        fields["signed_date"] = iso_day(fields.get("signed_date"))
     elif kind == "commitments":
         if problem := action_problem(str(fields.get("action") or "")):
             raise ValueError(problem)

@@ -20,7 +20,7 @@ event are not compared again, so cost grows with the number of records that shar
 with the square of all records (``bench/consolidation.py``).
 
 Canonical values: the value the sources agree on; where they are compatible, the most specific
-one ("Tokyo" and "Akasaka State Guest House, Tokyo" -> the latter); where they are not (two
+one ("Bern" and "Federal Palace, Bern" -> the latter); where they are not (two
 days, two amounts, held and planned), the most frequent value (the first source's on a tie) and
 a contradiction listing every value with its article and span. Dates are compared as resolved
 by each article against its own publication date. A record's own ``conflicts`` (a caption's
@@ -29,7 +29,6 @@ day against the body's, within one article) are contradictions too.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections import Counter, defaultdict
@@ -40,6 +39,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from extract.models import SCHEMA_VERSION, RecordType, Span
+from extract.text.dates import iso_day
 from extract.text.grounding import fold
 from extract.text.people import COMPANY_FORMS, same_person, strip_accents
 
@@ -113,9 +113,13 @@ class Consolidation(BaseModel):
 # ----------------------------------------------------------------------------------- rules
 
 
+def _folded_words(text: str | None) -> list[str]:
+    """The words of ``text``, typography, accents and case folded, in order."""
+    return re.findall(r"\w+", strip_accents(fold(text or "")).casefold())
+
+
 def _words(text: str | None) -> set[str]:
-    found = re.findall(r"\w+", strip_accents(fold(text or "")).casefold())
-    return {w for w in found if w not in _STOP and len(w) > 1}
+    return {w for w in _folded_words(text) if w not in _STOP and len(w) > 1}
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -126,24 +130,14 @@ def _shared_people(a: Sequence[str], b: Sequence[str]) -> int:
     return sum(1 for x in a if any(same_person(x, y) for y in b))
 
 
-def _day(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def _name_words(name: str) -> list[str]:
-    """A party's or actor's words, folded, legal forms left out ("Kestner Antriebstechnik AG")."""
-    words = re.findall(r"\w+", strip_accents(fold(name)).casefold())
-    return [w for w in words if w not in COMPANY_FORMS and w not in _STOP]
+    """A party's or actor's words, folded, legal forms left out ("Nordwerk Logistik AG")."""
+    return [w for w in _folded_words(name) if w not in COMPANY_FORMS and w not in _STOP]
 
 
 def _same_name(a: str, b: str) -> bool:
     """The same organisation or country: the same words once legal forms are left out, or the
-    words of one all in the other ("Kestner" and "Kestner Antriebstechnik AG")."""
+    words of one all in the other ("Nordwerk" and "Nordwerk Logistik AG")."""
     wa, wb = set(_name_words(a)), set(_name_words(b))
     return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
 
@@ -158,7 +152,7 @@ def same_event(kind: RecordType, a: Mapping[str, Any], b: Mapping[str, Any]) -> 
         need = min(2, len(a["participants"]), len(b["participants"]))
         if _shared_people(a["participants"], b["participants"]) < need:
             return False
-        da, db = _day(a.get("date")), _day(b.get("date"))
+        da, db = iso_day(a.get("date")), iso_day(b.get("date"))
         return da is None or db is None or abs((da - db).days) <= DAY_TOLERANCE
     if kind == "agreements":
         if not _same_party(a["parties"], b["parties"]):
@@ -169,7 +163,7 @@ def same_event(kind: RecordType, a: Mapping[str, Any], b: Mapping[str, Any]) -> 
     if kind == "quotes":
         if not same_person(a["speaker"], b["speaker"]):
             return False
-        ta, tb = fold(a["text"]).casefold(), fold(b["text"]).casefold()
+        ta, tb = _text(a["text"]), _text(b["text"])
         if ta in tb or tb in ta:
             return True
         return _overlap(_words(ta), _words(tb)) >= QUOTE_OVERLAP
@@ -189,11 +183,7 @@ def _block_keys(kind: RecordType, record: Mapping[str, Any]) -> set[str]:
     People by surname; organisations and countries by each of their words."""
     if kind in ("meetings", "quotes"):
         people = record["participants"] if kind == "meetings" else [record["speaker"]]
-        return {
-            w[-1]
-            for w in (re.findall(r"\w+", strip_accents(fold(p)).casefold()) for p in people)
-            if w
-        }
+        return {words[-1] for words in map(_folded_words, people) if words}
     names = record["parties"] if kind == "agreements" else sorted(_actors(record["actor"]))
     return {w for name in names for w in _name_words(name)}
 
@@ -206,10 +196,8 @@ class _Item:
         self.kind = kind
         self.article_id = article_id
         self.record = record
-        self.identity = json.dumps(
-            {k: v for k, v in record.items() if k not in ("evidence", "span", "conflicts")},
-            sort_keys=True,
-            default=str,
+        self.identity = _json(
+            {k: v for k, v in record.items() if k not in ("evidence", "span", "conflicts")}
         )
 
 
@@ -246,12 +234,12 @@ def _clusters(items: list[_Item]) -> list[list[int]]:
                 a, b = items[i], items[j]
                 if a.article_id == b.article_id and a.identity != b.identity:
                     continue
-                if root(i) == root(j):
+                ra, rb = root(i), root(j)
+                if ra == rb:
                     continue  # already one event: no comparison needed
                 if a.article_id != b.article_id and not same_event(a.kind, a.record, b.record):
                     continue
-                ra, rb = root(i), root(j)
-                if ra != rb and compatible(ra, rb):
+                if compatible(ra, rb):
                     parent[rb] = ra
                     for article, ids in articles[rb].items():
                         articles[ra].setdefault(article, set()).update(ids)
@@ -268,18 +256,16 @@ def _text(value: Any) -> str:
     return fold(str(value)).casefold().strip()
 
 
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str).casefold()
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _compatible(a: Any, b: Any) -> bool:
-    """Equal, or one the more specific form of the other ("Tokyo" in "Akasaka ..., Tokyo"; the
+    """Equal, or one the more specific form of the other ("Bern" in "Federal Palace, Bern"; the
     words of "in autumn" all in "in the autumn")."""
     if isinstance(a, list) or isinstance(b, list):  # two signatory lists: the same people
         la, lb = list(a or []), list(b or [])
-        return all(any(same_person(x, y) for y in lb) for x in la) and all(
-            any(same_person(x, y) for y in la) for x in lb
-        )
+        return _shared_people(la, lb) == len(la) and _shared_people(lb, la) == len(lb)
     ta, tb = _text(a), _text(b)
     if ta == tb or (bool(ta) and bool(tb) and (ta in tb or tb in ta)):
         return True
@@ -293,9 +279,9 @@ def _canonical_value(values: list[Any]) -> Any:
     present = [v for v in values if v not in (None, "", [])]
     if not present:
         return values[0] if values else None
-    counts = Counter(json.dumps(v, sort_keys=True, default=str) for v in present)
+    counts = Counter(_json(v) for v in present)
     top = max(counts.values())
-    first = next(v for v in present if counts[json.dumps(v, sort_keys=True, default=str)] == top)
+    first = next(v for v in present if counts[_json(v)] == top)
     if all(_compatible(first, v) for v in present):  # the most specific compatible form
         return max(present, key=lambda v: len(v) if isinstance(v, list | str) else 0)
     return first
@@ -335,7 +321,7 @@ def _event(kind: RecordType, members: list[_Item]) -> Event:
                             value=conflict["value"], article_id=m.article_id, span=conflict["span"]
                         )
                     )
-        distinct = list({_key(v.value): v.value for v in sourced}.values())
+        distinct = list({_json(v.value).casefold(): v.value for v in sourced}.values())
         if any(not _compatible(a, b) for x, a in enumerate(distinct) for b in distinct[x + 1 :]):
             contradictions.append(Contradiction(field=name, values=sourced))
     return Event(
@@ -390,11 +376,14 @@ def consolidate(directory: Path | str) -> Consolidation:
     folder = Path(directory)
     if _holds_results(folder):
         runs = load_run(folder)
-        return consolidate_records(
-            {k: {t: getattr(r.extraction, t) for t in COMPARED} for k, r in runs.items()}
-        )
+        return consolidate_records({k: _by_type(r.extraction) for k, r in runs.items()})
     golden = load_golden(folder)
-    return consolidate_records({k: {t: getattr(g, t) for t in COMPARED} for k, g in golden.items()})
+    return consolidate_records({k: _by_type(g) for k, g in golden.items()})
+
+
+def _by_type(extraction: Any) -> dict[str, Sequence[Any]]:
+    """An article's record lists (a result's ``extraction`` or a golden file) by type."""
+    return {kind: getattr(extraction, kind) for kind in COMPARED}
 
 
 def _holds_results(folder: Path) -> bool:
@@ -515,17 +504,13 @@ def score_folder(
         raise InputError(f"labels: {exc}", path=labels) from None
     if not _holds_results(Path(folder)):
         golden = load_golden(Path(folder))
-        lists: dict[str, dict[str, Sequence[Any]]] = {
-            k: {t: getattr(g, t) for t in COMPARED} for k, g in golden.items()
-        }
+        lists = {k: _by_type(g) for k, g in golden.items()}
         return score_clusters(events, lists, labelled)
     if golden_dir is None:
         raise InputError("--labels on a run's output needs --golden DIR", path=folder)
     runs = load_run(Path(folder))
     golden = load_golden(Path(golden_dir))
-    predicted: dict[str, dict[str, Sequence[Any]]] = {
-        k: {t: getattr(r.extraction, t) for t in COMPARED} for k, r in runs.items()
-    }
+    predicted = {k: _by_type(r.extraction) for k, r in runs.items()}
     return score_clusters(events, predicted, _relabelled(labelled, predicted, golden))
 
 

@@ -55,11 +55,8 @@ _STEM = 5  # leading letters two languages' forms of a word often share ("intero
 
 
 def _stems(text: str) -> set[str]:
-    return {
-        w[:_STEM]
-        for w in re.findall(r"\w+", strip_accents(fold(text)).casefold())
-        if len(w) >= _STEM
-    }
+    folded = (w.casefold() for w in words(text))
+    return {w[:_STEM] for w in folded if len(w) >= _STEM}
 
 
 def _numbers(text: str) -> set[str]:
@@ -142,9 +139,7 @@ def refine(
             reason = "the sentence neither reports a meeting nor names most of its participants"
             drop("meetings", reason, m)
         elif any(_same_people(people, k.participants) for k in meetings):
-            dropped.append(
-                Dropped("meetings", "duplicate of a meeting with the same participants", m)
-            )
+            drop("meetings", "duplicate of a meeting with the same participants", m)
         else:
             meetings.append(m)
     agreements: list[DraftAgreement] = []
@@ -157,15 +152,11 @@ def refine(
             and a.status == "negotiating"
             and not mentions(p.negotiation, a.evidence)
         ):
-            dropped.append(
-                Dropped("agreements", "status negotiating not supported by the sentence", a)
-            )
+            drop("agreements", "status negotiating not supported by the sentence", a)
         elif checked("agreements", a) and not mentions(p.agreement, a.evidence):
             drop("agreements", "the sentence names no agreement", a)
         elif any(_overlap(a.title or "", k.title or "") >= 0.5 for k in agreements):
-            dropped.append(
-                Dropped("agreements", "duplicate of an agreement with a similar title", a)
-            )
+            drop("agreements", "duplicate of an agreement with a similar title", a)
         else:
             agreements.append(a)
     commitments: list[DraftCommitment] = []

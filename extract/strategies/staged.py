@@ -351,8 +351,8 @@ def _quote(candidate: Candidate, speaker: str) -> DraftQuote:
 
 
 def _listed(name: str, listed: list[str]) -> str:
-    """The listed name a free answer contains ("Nadia Okonjo KC", "Lindenfelds Markus Behrendt"
-    -> "Markus Behrendt") or names by its surname ("Takaichi"), else the answer as given."""
+    """The listed name a free answer contains ("Anna Keller KC", "Nordwerks Anna Keller" ->
+    "Anna Keller") or names by its surname ("Keller"), else the answer as given."""
     words = name.split()
     for known in sorted(listed, key=len, reverse=True):
         parts = known.split()

@@ -495,6 +495,16 @@ def resolve_date(
     return None
 
 
+def iso_day(value: object) -> dt.date | None:
+    """``value`` as a day when it is one written YYYY-MM-DD (or a date already), else None."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
 def months_named(text: str, language: str | None) -> set[int]:
     """Months (1-12) that ``text`` names by a full CLDR name in ``language`` or English."""
     found: set[int] = set()
