@@ -110,7 +110,11 @@ cli.params.append(_debug_option())
     help="How the model is asked [env EXTRACT_STRATEGY; default auto: staged for a local "
     "endpoint, single otherwise].",
 )
-@click.option("--concurrency", type=click.IntRange(1, 256), help="Articles in flight [default: 1].")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    help="Requests (and articles) in flight at once [default: 1].",
+)
 @click.option(
     "--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1]."
 )

@@ -50,6 +50,7 @@ from extract.run_manifest import ArticleStatus, RunInfo, RunManifest
 from extract.schemas import check_document
 from extract.settings import Settings
 from extract.strategies import get_strategy
+from extract.strategies.base import drive
 
 
 async def extract_one(
@@ -70,7 +71,7 @@ async def extract_one(
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     try:
-        drafts = await strategy.run(llm, article.text, article.published, article.language)
+        drafts = await drive(strategy.plan(article.text, article.published, article.language), llm)
     finally:
         current_meter.reset(token)
     language = article.language or drafts.language  # metadata the article came with wins

@@ -65,7 +65,8 @@ class Settings:
         timeout: Seconds for one HTTP request.
         max_tokens: Completion token cap per call.
         temperature: Sampling temperature (0 for reproducible recordings).
-        concurrency: Articles in flight at once.
+        concurrency: Requests in flight at once (and articles started at once): the
+            questions of one article go in parallel up to this bound.
         recordings: Folder of recorded responses (a relative path is read from the current
             directory); ``str`` or ``Path``.
         cassette: ``None`` (live), ``"record"`` (live, every response saved under

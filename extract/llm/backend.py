@@ -191,7 +191,9 @@ class LLM:
     """One configured endpoint; ``ask`` returns a validated Pydantic object.
 
     ``guard`` (optional) is asked before every call: a reason it returns (the run's budget is
-    spent, the run is stopping) raises ``BudgetError`` instead of sending the request.
+    spent, the run is stopping) raises ``BudgetError`` instead of sending the request. At most
+    ``settings.concurrency`` calls are in flight at once, across every article using this LLM
+    (one local slot: one at a time; a hosted endpoint: an article's questions in parallel).
     """
 
     def __init__(
@@ -222,6 +224,7 @@ class LLM:
             http_client=self._http,
         )
         self._client = instructor.from_openai(self._openai, mode=MODES[settings.mode])
+        self._slots = asyncio.Semaphore(settings.concurrency)
 
     async def aclose(self) -> None:
         await self._openai.close()
@@ -242,8 +245,6 @@ class LLM:
             ExtractionError: the answer was cut (token cap) or empty.
         """
         s = self.settings
-        if self.guard is not None and (reason := self.guard()):
-            raise BudgetError(reason)
         # The validators read the article from a ContextVar: passing ``context=`` to instructor
         # would render every message as a Jinja template ("{{ … }}" in an article would run).
         extra: dict[str, Any] = {}
@@ -252,16 +253,19 @@ class LLM:
             extra["extra_body"] = {"response_format": {"type": "text"}, "grammar": grammar}
         token = validation_context.set(context)
         try:
-            value = await self._client.chat.completions.create(
-                model=s.model,
-                messages=messages,  # type: ignore[arg-type]
-                response_model=response_model,
-                max_retries=s.max_reasks,
-                temperature=s.temperature,
-                max_tokens=max_tokens or s.max_tokens,
-                seed=0,
-                **extra,
-            )
+            async with self._slots:
+                if self.guard is not None and (reason := self.guard()):
+                    raise BudgetError(reason)  # asked once a slot is free: spent while waiting
+                value = await self._client.chat.completions.create(
+                    model=s.model,
+                    messages=messages,  # type: ignore[arg-type]
+                    response_model=response_model,
+                    max_retries=s.max_reasks,
+                    temperature=s.temperature,
+                    max_tokens=max_tokens or s.max_tokens,
+                    seed=0,
+                    **extra,
+                )
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc
             if _is_transport(cause):

@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_va
 from extract.assemble import evidence_problem, quote_problem
 from extract.drafts import draft
 from extract.errors import ExtractionError
-from extract.llm.backend import LLM, validation_context
+from extract.llm.backend import validation_context
 from extract.models import RECORD_TYPES
-from extract.strategies.base import AnswerModel, Drafts
+from extract.strategies.base import AnswerModel, Drafts, Plan, Request, ask_one
 from extract.strategies.prompts import ENGLISH_FIX, PROMPT_VERSION, SINGLE_SYSTEM, article_message
 from extract.text.language import untranslated
 
@@ -96,24 +96,24 @@ class SingleCall:
     name = "single"
     prompt_version = PROMPT_VERSION
 
-    async def run(
-        self, llm: LLM, article: str, published: dt.date | None, language: str | None = None
-    ) -> Drafts:
+    def plan(self, article: str, published: dt.date | None, language: str | None = None) -> Plan:
         messages = [
             {"role": "system", "content": SINGLE_SYSTEM},
             {"role": "user", "content": article_message(article, published)},
         ]
-        answer = await llm.ask(messages, SingleAnswer, context={"article": article})
+        context = {"article": article}
+        answer = yield from ask_one(Request(messages, SingleAnswer, context=context))
         if answer.value is not None:
             assert isinstance(answer.value, SingleAnswer)
             value = answer.value
             if fields := _untranslated_fields(value, language, article):
                 # one re-ask: the same records with their descriptive fields in English
-                messages += [
+                messages = [
+                    *messages,
                     {"role": "assistant", "content": value.model_dump_json()},
                     {"role": "user", "content": ENGLISH_FIX.format(fields=", ".join(fields))},
                 ]
-                again = await llm.ask(messages, SingleAnswer, context={"article": article})
+                again = yield from ask_one(Request(messages, SingleAnswer, context=context))
                 if isinstance(again.value, SingleAnswer):
                     value = again.value
             return _drafts(value)

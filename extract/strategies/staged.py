@@ -6,7 +6,10 @@ short questions about a numbered article.
   companies), or a name the list lacks, kept only when the article names it.
 - Evidence is a sentence number (an enum), mapped to a span by code.
 - ``staged``: one short call per candidate and per other record type, all sharing the same
-  prompt prefix (instructions + numbered article), so llama.cpp reads it once.
+  prompt prefix (instructions + numbered article), so llama.cpp reads it once. The questions
+  are independent given the code-side analysis: they are planned together, in one round
+  (sent in parallel to a hosted endpoint, in one batch file); follow-ups (after a yes/no
+  question, an English re-ask) make the next round.
 - ``candidates``: the same inputs in one call (rung b of the quality ladder).
 - With ``code=True`` (the default ``staged``) code also sets aside non-speech candidates, names
   the speaker itself where the article's attribution is unambiguous (no call), hints the
@@ -20,16 +23,16 @@ short questions about a numbered article.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
 from extract.drafts import Draft, DraftQuote, Dropped, draft
 from extract.errors import ExtractionError
-from extract.llm.backend import LLM
+from extract.llm.backend import Answer
 from extract.models import RecordType
-from extract.strategies.base import AnswerModel, Drafts
+from extract.strategies.base import AnswerModel, Drafts, Plan, Request, ask_one, together
 from extract.strategies.checks import closest_sentence, refine
 from extract.strategies.prompts import (
     ENGLISH_FIX,
@@ -185,9 +188,7 @@ class Staged:
         self.staged = staged
         self.code = code
 
-    async def run(
-        self, llm: LLM, article: str, published: dt.date | None, language: str | None = None
-    ) -> Drafts:
+    def plan(self, article: str, published: dt.date | None, language: str | None = None) -> Plan:
         language = language or detect_language(article)
         spans = sentences(article, language)
         people = persons(article, language)
@@ -204,26 +205,27 @@ class Staged:
         models = _models(people, speakers, body, about)
         prefix = render_numbered(article, spans) + "\n\n" + people_line(speakers)
 
-        async def ask(
+        def ask(
             kind: str, question: str, model: type[BaseModel], english: tuple[str, ...] = ()
-        ) -> BaseModel:
+        ) -> Generator[list[Request], list[Answer], BaseModel]:
             messages = [
                 {"role": "system", "content": STAGED_SYSTEM},
                 {"role": "user", "content": staged_user(prefix, published, question)},
             ]
             # short answers are the point of staged calls; one call for everything needs more
             limit = 400 if self.staged else None
-            answer = await llm.ask(messages, model, max_tokens=limit)
+            answer = yield from ask_one(Request(messages, model, max_tokens=limit))
             if answer.value is None:
                 raise ExtractionError(f"{kind}: no valid answer ({answer.error})")
             value: BaseModel = answer.value
             if english and not _in_english(value, kind, english, language, article):
                 # one re-ask: the same records with their descriptive fields in English
-                messages += [
+                messages = [
+                    *messages,
                     {"role": "assistant", "content": value.model_dump_json()},
                     {"role": "user", "content": ENGLISH_FIX.format(fields=", ".join(english))},
                 ]
-                again = await llm.ask(messages, model, max_tokens=limit)
+                again = yield from ask_one(Request(messages, model, max_tokens=limit))
                 if again.value is not None:
                     value = again.value
             return value
@@ -242,20 +244,35 @@ class Staged:
                     f"{MAX_SPEAKER_QUESTIONS} per article: split the article, or use "
                     "--strategy single (one call)"
                 )
+            asked = [  # no attribution code can read: ask the model
+                ask(
+                    "speaker",
+                    QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text),
+                    models["speaker"],
+                )
+                for cand, known in zip(candidates, known_speakers, strict=True)
+                if known is None
+            ]
+            kinds = [
+                self._ask_kind(kind, about[kind], body, models, ask, language)
+                for kind in OTHER_TYPES
+            ]
+            # every question at once: they are independent given the code-side analysis
+            answers = yield from together([*asked, *kinds])
+            speaker_answers = iter(answers[: len(asked)])
             for cand, known in zip(candidates, known_speakers, strict=True):
-                if known is None:  # no attribution code can read: ask the model
-                    question = QUESTIONS["speaker"].format(sentence=cand.sentence, text=cand.text)
-                    value = await ask("speaker", question, models["speaker"])
+                if known is None:
+                    value = next(speaker_answers)
                     known = _listed(str(value.speaker).strip(), speakers)  # type: ignore[attr-defined]
                     if known not in speakers and known != NONE and speakers and " " not in known:
                         reason = f"speaker {known!r}: one word, not a name the article gives"
                         dropped.append(Dropped("quotes", reason, _quote(cand, known)))
                         continue
                 quotes.append(_quote(cand, known))
-            for kind in OTHER_TYPES:
-                records[kind] = await self._ask_kind(kind, about[kind], body, models, ask, language)
+            for kind, found in zip(OTHER_TYPES, answers[len(asked) :], strict=True):
+                records[kind] = found  # type: ignore[assignment]
         else:
-            value = await ask(
+            value = yield from ask(
                 "all", _all_question(candidates), _all_model(models, speakers, candidates)
             )
             by_number = {c.number: c for c in candidates}
@@ -279,7 +296,7 @@ class Staged:
             dropped += refused
         return Drafts(language=language, records=drafts, dropped=dropped)
 
-    async def _ask_kind(
+    def _ask_kind(
         self,
         kind: str,
         hinted: list[int],
@@ -287,34 +304,38 @@ class Staged:
         models: dict[str, type[BaseModel]],
         ask: Any,
         language: str,
-    ) -> list[dict[str, Any]]:
-        """The records of one type: over the hinted sentences (in parts when many); with no
-        hint, over every body sentence, after a yes/no question where a profile exists."""
+    ) -> Generator[list[Request], list[Answer], list[dict[str, Any]]]:
+        """The records of one type: over the hinted sentences (in parts when many, asked
+        together); with no hint, over every body sentence, after a yes/no question where a
+        profile exists."""
         english = ENGLISH_FIELDS[kind]
         if not self.code:
-            value = await ask(kind, QUESTIONS[kind], models[kind], english)
+            value = yield from ask(kind, QUESTIONS[kind], models[kind], english)
             return [item.model_dump() for item in getattr(value, kind)]
         if not hinted:
             if profile(language).has_rules:
-                value = await ask(kind, QUESTIONS[f"{kind}_any"], models["yes_no"])
+                value = yield from ask(kind, QUESTIONS[f"{kind}_any"], models["yes_no"])
                 if value.answer != "yes":
                     return []
-            value = await ask(kind, QUESTIONS[kind], models[kind], english)
+            value = yield from ask(kind, QUESTIONS[kind], models[kind], english)
             return [item.model_dump() for item in getattr(value, kind)]
         size = SENTENCES_PER_QUESTION if kind == "commitments" else len(hinted)
         parts = [hinted[i : i + size] for i in range(0, len(hinted), size)][:MAX_PARTS]
         if len(parts) == MAX_PARTS and len(hinted) > size * MAX_PARTS:
             half = -(-len(hinted) // MAX_PARTS)  # all hinted sentences, in two parts
             parts = [hinted[:half], hinted[half:]]
-        out: list[dict[str, Any]] = []
-        for part in parts:
-            listed = ", ".join(f"[{n}]" for n in part)
-            model = _in_model(kind, models, part)
-            value = await ask(
-                kind, QUESTIONS[f"{kind}_in"].format(sentences=listed), model, english
-            )
-            out += [item.model_dump() for item in getattr(value, kind)]
-        return out
+        values = yield from together(
+            [
+                ask(
+                    kind,
+                    QUESTIONS[f"{kind}_in"].format(sentences=", ".join(f"[{n}]" for n in part)),
+                    _in_model(kind, models, part),
+                    english,
+                )
+                for part in parts
+            ]
+        )
+        return [item.model_dump() for value in values for item in getattr(value, kind)]
 
 
 def _in_english(
