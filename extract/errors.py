@@ -8,7 +8,8 @@
     ├── OutputError          a document that cannot be written (disk full, not a file)
     ├── BackendError         the LLM call failed after bounded retries (status, attempts)
     │   ├── ReplayMissError  --replay met a request that was never recorded
-    │   └── RecordingError   a recording exists but cannot be used (corrupt, unreadable)
+    │   ├── RecordingError   a recording exists but cannot be used (corrupt, unreadable)
+    │   └── AnswerPending    batch mode: the request went into a batch file, no answer yet
     ├── BudgetError          the run's budget (requests, tokens) or a stop ended work mid-article
     ├── ExtractionError      the model's answer could not be parsed into records
     └── SchemaError          a document does not validate against schemas/
@@ -72,6 +73,16 @@ class RecordingError(BackendError):
         super().__init__(
             f"recording {path}: {message}; delete it and re-record (`extract run ... --record`)"
         )
+
+
+class AnswerPending(BackendError):
+    """Batch mode: the request was written to a batch input file; its answer is not back yet.
+
+    Not a failure: the article waits for the batch (``extract batch collect``)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"request {key} is waiting for its batch answer")
 
 
 class BudgetError(ExtractError):

@@ -26,7 +26,13 @@ from extract._version import __version__
 from extract.articles import Article, article_id_for, check_text, collect
 from extract.assemble import assemble
 from extract.drafts import as_dict
-from extract.errors import BudgetError, ExtractError, InputError, OutputError
+from extract.errors import (
+    AnswerPending,
+    BudgetError,
+    ExtractError,
+    InputError,
+    OutputError,
+)
 from extract.inputs import Entry, entries, failing
 from extract.llm.backend import LLM
 from extract.llm.recording import (
@@ -407,6 +413,14 @@ async def run_batch(
                     seconds=result.timings.seconds,
                     rejected=len(result.rejected),
                     records=records,
+                )
+                finish(article_id, status)
+            except AnswerPending as exc:  # batch mode: the article waits for its batch's answers
+                status = ArticleStatus(
+                    status="pending",
+                    path=str(path),
+                    source=source,
+                    error=f"waiting for batch answers ({exc})",
                 )
                 finish(article_id, status)
             except BudgetError as exc:  # spent (or stopping) in the middle of this article

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from extract.drafts import Draft, Dropped
+from extract.errors import AnswerPending
 from extract.llm.backend import LLM, Answer
 from extract.models import RecordType
 
@@ -152,6 +153,10 @@ async def _all(calls: list[Any]) -> list[Answer]:
     tasks = [asyncio.ensure_future(call) for call in calls]
     try:
         return list(await asyncio.gather(*tasks))
+    except AnswerPending:
+        # batch planning: every other request of the round reaches the batch file too
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     finally:
         for task in tasks:
             task.cancel()
