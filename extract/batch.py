@@ -16,8 +16,8 @@ round (a validation re-ask, a follow-up question) has its next requests in the n
 
 - ``submit``: plan, write the input files (at most 50,000 requests and 200 MB each, the
   provider's limits), upload them (Files API) and create the batches, saving the state after
-  each step. A batch is created with the part's hash in its metadata: a crash between creating
-  it and saving its id finds it again instead of paying twice.
+  each step. A batch is created with the run's id and the part's name in its metadata: a crash
+  between creating it and saving its id finds it again instead of paying twice.
 - ``collect``: download the finished batches' output and error files, store the answers, write
   the documents that are complete, and submit the next round. A request that failed (or was
   left undone by an expired batch) is resubmitted, at most ``MAX_ATTEMPTS`` times; then its
@@ -34,7 +34,9 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,7 @@ class Part(BaseModel):
     requests: int
     bytes: int
     sha256: str
+    written: int = 0  # when the file was written (Unix seconds)
     file_id: str | None = None
     batch_id: str | None = None
     status: str = "written"
@@ -90,6 +93,7 @@ class BatchState(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: int = STATE_FORMAT
+    run_id: str = Field(default_factory=lambda: secrets.token_hex(8))  # tags our batches
     paths: list[str]  # as given (documents name them so), read from ``cwd`` when relative
     cwd: str
     settings: dict[str, Any]
@@ -200,6 +204,7 @@ class PartWriter:
             requests=self._count,
             bytes=self._bytes,
             sha256=self._hash.hexdigest(),
+            written=int(time.time()),
         )
         self.parts.append(part)
         self._handle, self._count, self._bytes, self._hash = None, 0, 0, hashlib.sha256()
@@ -363,13 +368,13 @@ async def upload(folder: Folder, state: BatchState, client: openai.AsyncOpenAI) 
             part.file_id = created.id
             folder.save(state)
         if part.batch_id is None:
-            existing = await _existing_batch(client, part)
+            existing = await _existing_batch(client, state.run_id, part)
             if existing is None:
                 batch = await client.batches.create(
                     input_file_id=part.file_id,
                     endpoint="/v1/chat/completions",
                     completion_window="24h",
-                    metadata={"extract_part": part.sha256[:64]},
+                    metadata={"extract_run": state.run_id, "extract_part": part.name},
                 )
                 part.batch_id, part.status = batch.id, batch.status
             else:
@@ -377,10 +382,16 @@ async def upload(folder: Folder, state: BatchState, client: openai.AsyncOpenAI) 
             folder.save(state)
 
 
-async def _existing_batch(client: openai.AsyncOpenAI, part: Part) -> tuple[str, str] | None:
+async def _existing_batch(
+    client: openai.AsyncOpenAI, run_id: str, part: Part
+) -> tuple[str, str] | None:
+    """The batch this run created for ``part`` before a crash lost its id (newest first)."""
+    tag = {"extract_run": run_id, "extract_part": part.name}
     async for batch in client.batches.list(limit=100):
-        if (batch.metadata or {}).get("extract_part") == part.sha256[:64]:
+        if batch.input_file_id == part.file_id or tag.items() <= (batch.metadata or {}).items():
             return batch.id, batch.status
+        if batch.created_at < part.written - 60:  # older than the part: no need to look on
+            break
     return None
 
 
@@ -411,10 +422,12 @@ def _lines(data: bytes, where: str) -> Iterator[dict[str, Any]]:
 
 def store_results(
     folder: Folder, state: BatchState, lines: Iterable[dict[str, Any]], batch_id: str | None
-) -> set[str]:
+) -> tuple[set[str], set[str]]:
     """Answers from output/error lines: a 200 becomes ``answers/<key>.json``; any other
-    outcome counts an attempt (``failed`` after ``MAX_ATTEMPTS``). Returns the keys seen."""
+    outcome counts an attempt (``failed`` after ``MAX_ATTEMPTS``). Returns the keys answered
+    and the keys that came back failed."""
     seen: set[str] = set()
+    bad: set[str] = set()
     for item in lines:
         key = str(item["custom_id"])
         seen.add(key)
@@ -435,8 +448,9 @@ def store_results(
             write_atomic(folder.answers / f"{key}.json", json.dumps(entry, ensure_ascii=False))
             state.failed.pop(key, None)
         else:
+            bad.add(key)
             _failed_attempt(state, key, _reason(item))
-    return seen
+    return seen - bad, bad
 
 
 def _reason(item: dict[str, Any]) -> str:
@@ -463,19 +477,24 @@ async def download(folder: Folder, state: BatchState, client: openai.AsyncOpenAI
         if part.collected or part.batch_id is None or part.status not in TERMINAL:
             continue
         batch = await client.batches.retrieve(part.batch_id)
-        seen: set[str] = set()
+        answered: set[str] = set()
+        failed: set[str] = set()
         for file_id in (batch.output_file_id, batch.error_file_id):
             if file_id:
                 data = (await client.files.content(file_id)).content
                 lines = _lines(data, f"{part.batch_id}:{file_id}")
-                seen |= store_results(folder, state, lines, part.batch_id)
-        missing = [k for k in _keys(folder.parts / part.name) if k not in seen]
+                good, bad = store_results(folder, state, lines, part.batch_id)
+                answered, failed = answered | good, failed | bad
+        missing = [k for k in _keys(folder.parts / part.name) if k not in answered | failed]
         for key in missing:
             _failed_attempt(state, key, f"batch {batch.status} before answering")
         part.status, part.collected = batch.status, True
-        note = f"batch {part.batch_id} ({part.name}) {batch.status}: {len(seen)} answered"
-        if missing:
-            note += f", {len(missing)} unanswered: resubmitted"
+        note = f"batch {part.batch_id} ({part.name}) {batch.status}: {len(answered)} answered"
+        if unanswered := len(missing) + len(failed):
+            gave_up = sum(1 for k in [*missing, *failed] if k in state.failed)
+            note += f", {unanswered} failed or unanswered: {unanswered - gave_up} resubmitted"
+            if gave_up:
+                note += f", {gave_up} given up after {MAX_ATTEMPTS} attempts"
         notes.append(note)
         folder.save(state)
     return notes
@@ -490,7 +509,8 @@ def read_results(folder: Folder, state: BatchState, files: list[Path]) -> list[s
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-        seen |= store_results(folder, state, _lines(data, str(path)), None)
+        good, bad = store_results(folder, state, _lines(data, str(path)), None)
+        seen |= good | bad
     notes = []
     for part in state.parts:
         if not part.collected:

@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 import click
 from dotenv import load_dotenv
 
+from extract import batch as batching
+from extract import batch_cli
 from extract._version import __version__
 from extract.articles import ARTICLE_SUFFIXES, collect, parse_date, split_front_matter
 from extract.errors import ConfigError, ExtractError, InputError, OutputError, SchemaError
@@ -134,6 +136,14 @@ cli.params.append(_debug_option())
     help='Publication date of articles whose front matter gives none (resolves "on Tuesday").',
 )
 @click.option("--force", is_flag=True, help="Redo articles already done with the same inputs.")
+@click.option(
+    "--batch",
+    "use_batch",
+    is_flag=True,
+    help="Through the OpenAI Batch API (half price, within 24 h): submit, wait with growing "
+    "polls, collect; Ctrl-C and rerun resumes (see `extract batch`).",
+)
+@click.option("--poll", default=30.0, show_default=True, help="With --batch: first wait in s.")
 def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **options: Any) -> None:
     """Extract records from article files or folders into OUT/<article_id>.json.
 
@@ -146,6 +156,9 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
             "--replay, --record and --record-missing exclude each other: choose one"
         )
     force = options.pop("force")
+    use_batch, poll = options.pop("use_batch"), options.pop("poll")
+    if use_batch and (replay or record or missing):
+        raise click.UsageError("--batch sends requests to the Batch API: drop --replay/--record")
     cassette = "replay" if replay else "record" if record else "fill" if missing else None
     published_text = options.pop("published")
     try:
@@ -174,6 +187,18 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
                 f"extract: note: {folder}: left out {what}: {names} (sub-folders are not searched)",
                 err=True,
             )
+
+    def note(text: str) -> None:
+        echo(f"extract: note: {text}", err=True)
+
+    if use_batch:
+        report = asyncio.run(
+            batching.run_until_done(
+                list(paths), out_dir, settings, published=published, poll=poll, on_note=note
+            )
+        )
+        echo(scrub(batch_cli.describe(report, out_dir, SECRETS), SECRETS))
+        sys.exit(batch_cli.exit_code(report))
     show_bar = sys.stderr.isatty()
 
     def event(e: BatchEvent) -> None:
@@ -185,9 +210,6 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
             echo(f"{e.status:<7} {e.article_id}", err=True)
         if DEBUG["on"] and e.exception is not None:
             _print_traceback(e.exception)
-
-    def note(text: str) -> None:
-        echo(f"extract: note: {text}", err=True)
 
     bar = None
     if show_bar:
@@ -529,8 +551,11 @@ def local_server(port: int, threads: int, ctx: int) -> None:
 
 
 cli.add_command(eval_command)
+cli.add_command(batch_cli.make_group(SECRETS, echo))
 for _command in cli.commands.values():
     _command.params.append(_debug_option())
+    for _sub in getattr(_command, "commands", {}).values():
+        _sub.params.append(_debug_option())
 
 
 def main(argv: list[str] | None = None) -> None:
