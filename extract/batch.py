@@ -584,6 +584,10 @@ async def collect(
         if client is not None:
             await refresh(folder, state, client)
             notes += await download(folder, state, client)
+        if not notes and (folder.out / "manifest.json").is_file():
+            # no batch finished since the last look: nothing to plan or write
+            manifest = RunManifest.model_validate_json((folder.out / "manifest.json").read_bytes())
+            return BatchReport(manifest, [], _in_flight(state), notes)
         manifest, parts = await advance(folder, state, settings, on_note=on_note)
         if client is not None and submit_next:
             await upload(folder, state, client)
