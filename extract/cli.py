@@ -392,7 +392,7 @@ def plan_table(estimate: Any, prices: tuple[float | None, float | None]) -> str:
         f"{estimate.articles} article{'' if estimate.articles == 1 else 's'}; model "
         f"{estimate.model}, {estimate.mode} mode",
         f"{'strategy':<11} {'1st round':>9} {'factor':>6} {'requests~':>9} "
-        f"{'prompt tokens~':>26} {'completion~':>11}"
+        f"{'prompt tokens~':>30} {'completion~':>11}"
         + (f" {'cost~':>10} {'batch~':>10}" if priced else ""),
     ]
     for one in estimate.strategies:
@@ -400,7 +400,7 @@ def plan_table(estimate: Any, prices: tuple[float | None, float | None]) -> str:
         spread = f"({scale / high:,.0f}-{scale / low:,.0f})"
         line = (
             f"{one.strategy:<11} {one.first_round:>9} {one.follow_up:>6.2f} {one.requests:>9} "
-            f"{one.prompt_tokens:>10,} {spread:>15} {one.completion_tokens:>11,}"
+            f"{one.prompt_tokens:>10,} {spread:>19} {one.completion_tokens:>11,}"
         )
         if priced:
             cost = one.cost(float(price_in or 0), float(price_out or 0))
