@@ -1,9 +1,10 @@
 """extract: validated, source-grounded Meetings, Agreements, Quotes and Commitments from news."""
 
 from extract._version import __version__
-from extract.api import aextract_article, extract_article, extract_many
+from extract.api import aextract_article, estimate, extract_article, extract_many
 from extract.articles import Article
 from extract.consolidation import Consolidation, consolidate
+from extract.costs import Estimate, StrategyEstimate
 from extract.errors import (
     BackendError,
     BudgetError,
@@ -41,6 +42,7 @@ __all__ = [
     "Commitment",
     "ConfigError",
     "Consolidation",
+    "Estimate",
     "EvaluationReport",
     "ExtractError",
     "ExtractionError",
@@ -56,10 +58,12 @@ __all__ = [
     "RunManifest",
     "SchemaError",
     "Settings",
+    "StrategyEstimate",
     "Usage",
     "__version__",
     "aextract_article",
     "consolidate",
+    "estimate",
     "evaluate",
     "extract_article",
     "extract_many",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.articles import Article
+from extract.costs import Estimate, aestimate
 from extract.errors import ExtractError
 from extract.llm.backend import LLM
 from extract.models import ExtractionResult
@@ -25,6 +26,7 @@ from extract.settings import Settings
 _IN_A_LOOP = {
     "extract_article": "use `await extract.aextract_article(...)`",
     "extract_many": "run it in a thread: `await asyncio.to_thread(extract.extract_many, ...)`",
+    "estimate": "run it in a thread: `await asyncio.to_thread(extract.estimate, ...)`",
 }
 
 
@@ -147,3 +149,32 @@ def extract_many(
         ),
     )
     return manifest
+
+
+def estimate(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    settings: Settings | None = None,
+    strategies: Iterable[str] | None = None,
+    published: dt.date | None = None,
+) -> Estimate:
+    """What ``extract_many`` over ``paths`` would ask and cost, without calling a model.
+
+    Per strategy (``strategies``, default every one): the first round of requests, exact (the
+    very HTTP bodies a run sends first, built with ``settings``); the total requests, prompt and
+    completion tokens, estimated with figures measured on the committed recordings
+    (``extract.costs``). No network, nothing written. ``StrategyEstimate.cost(price_in,
+    price_out)`` prices it (per million tokens).
+
+    Raises:
+        ExtractError: or one of its subclasses (a missing path, an unknown strategy); also when
+            called inside a running event loop.
+    """
+    listed = [paths] if isinstance(paths, str | Path) else list(paths)
+    chosen = settings or Settings.from_env()
+    names = list(strategies) if strategies is not None else None
+    result: Estimate = _run(
+        "estimate",
+        lambda: aestimate(listed, chosen, strategies=names, published=published),
+    )
+    return result

@@ -144,6 +144,14 @@ cli.params.append(_debug_option())
     "polls, collect; Ctrl-C and rerun resumes (see `extract batch`).",
 )
 @click.option("--poll", default=30.0, show_default=True, help="With --batch: first wait in s.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what the run would ask and cost, per strategy (see `extract plan`); no model "
+    "is called and nothing is written.",
+)
+@click.option("--price-in", type=click.FloatRange(min=0), help="With --dry-run: see `plan`.")
+@click.option("--price-out", type=click.FloatRange(min=0), help="With --dry-run: see `plan`.")
 def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **options: Any) -> None:
     """Extract records from article files or folders into OUT/<article_id>.json.
 
@@ -151,6 +159,7 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     title, published, url, language, author, a line ---); offsets count from the text after it.
     """
     missing = options.pop("record_missing")
+    dry_run, prices = options.pop("dry_run"), (options.pop("price_in"), options.pop("price_out"))
     if sum((replay, record, missing)) > 1:
         raise click.UsageError(
             "--replay, --record and --record-missing exclude each other: choose one"
@@ -168,6 +177,9 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     settings = Settings.from_env(cassette=cassette, **options)
     SECRETS.extend(settings.secrets)
     files = collect(list(paths))  # a missing path or a FIFO stops here, before anything
+    if dry_run:
+        _show_plan(paths, settings, options["strategy"], published, prices)
+        return
     check_recordings(settings)
     try:  # before any request: a folder that cannot take the documents is a usage error
         check_writable(out_dir, "--out")
@@ -294,6 +306,134 @@ def summary(manifest: RunManifest, out_dir: Path) -> str:
     )
     if manifest.run.stopped:
         lines.append(f"stopped early, {manifest.run.stopped}: rerun to do the pending articles")
+    return "\n".join(lines)
+
+
+@cli.command("plan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", help="Model name [env EXTRACT_MODEL].")
+@click.option("--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL].")
+@click.option(
+    "--mode",
+    type=click.Choice(("auto", *MODES)),
+    help="How the schema is sent [env EXTRACT_MODE; default auto].",
+)
+@click.option(
+    "--strategy",
+    type=click.Choice(("auto", *STRATEGY_NAMES)),
+    help="Only this strategy [default: every strategy side by side].",
+)
+@click.option(
+    "--max-reasks", type=click.IntRange(0, 10), help="Validation re-asks per call [default: 1]."
+)
+@click.option(
+    "--published",
+    metavar="YYYY-MM-DD",
+    help="Publication date of articles whose front matter gives none.",
+)
+@click.option(
+    "--price-in",
+    type=click.FloatRange(min=0),
+    help="Price per million prompt tokens: prints the cost, live and with the Batch API.",
+)
+@click.option(
+    "--price-out",
+    type=click.FloatRange(min=0),
+    help="Price per million completion tokens (with --price-in).",
+)
+def plan_cmd(
+    paths: tuple[Path, ...],
+    price_in: float | None,
+    price_out: float | None,
+    published: str | None,
+    **options: Any,
+) -> None:
+    """What `extract run PATHS` would ask and cost, per strategy, without calling a model.
+
+    The first round of requests is exact (the very requests a run sends first); the requests
+    that depend on answers (re-asks, follow-ups) and the tokens are estimated with figures
+    measured on the committed recordings. No network; nothing is written.
+    """
+    try:
+        day = parse_date(published) if published else None
+    except InputError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint="--published") from None
+    settings = Settings.from_env(**options)
+    SECRETS.extend(settings.secrets)
+    collect(list(paths))  # a missing path stops here, as for `run`
+    _show_plan(paths, settings, options["strategy"], day, (price_in, price_out))
+
+
+def _show_plan(
+    paths: tuple[Path, ...],
+    settings: Settings,
+    strategy: str | None,
+    published: Any,
+    prices: tuple[float | None, float | None],
+) -> None:
+    """Print the estimate of a run over ``paths`` (every strategy unless ``strategy`` is
+    chosen); exit 1 when an article cannot be read, as `run` would fail it."""
+    from extract.costs import CHARS_PER_TOKEN, CHARS_PER_TOKEN_RANGE, aestimate
+
+    if (prices[0] is None) != (prices[1] is None):
+        raise click.UsageError("--price-in and --price-out go together: give both")
+    chosen = list(STRATEGY_NAMES) if strategy is None else [settings.strategy]  # auto resolved
+    estimate = asyncio.run(aestimate(list(paths), settings, strategies=chosen, published=published))
+    echo(scrub(plan_table(estimate, prices), SECRETS))
+    low, high = CHARS_PER_TOKEN_RANGE
+    click.echo(
+        "1st round: exact, the requests a run sends first; ~: estimated from the committed "
+        "recordings:\n"
+        "  requests = 1st round x the strategy's measured follow-up factor (re-asks, "
+        "follow-ups)\n"
+        f"  prompt tokens = message characters / {CHARS_PER_TOKEN} chars per token x the factor"
+        f" (in brackets: {high:.2f}-{low:.2f} chars per token, 90 % of recorded requests)\n"
+        "  completion = requests x the strategy's measured mean completion tokens per call\n"
+        "No model was called; nothing was written."
+    )
+    failed = False
+    for source, reason in estimate.unreadable.items():
+        echo(f"failed  {source}: {scrub(reason, SECRETS)}", err=True)
+        failed = True
+    for one in estimate.strategies:
+        for source, reason in one.failed.items():
+            echo(f"failed  {one.strategy}: {source}: {scrub(reason, SECRETS)}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
+
+
+def plan_table(estimate: Any, prices: tuple[float | None, float | None]) -> str:
+    """The estimate, one line per strategy (and the cost columns when prices are given)."""
+    from extract.costs import BATCH_DISCOUNT, CHARS_PER_TOKEN_RANGE
+
+    low, high = CHARS_PER_TOKEN_RANGE
+    price_in, price_out = prices
+    priced = price_in is not None and price_out is not None
+    lines = [
+        f"{estimate.articles} article{'' if estimate.articles == 1 else 's'}; model "
+        f"{estimate.model}, {estimate.mode} mode",
+        f"{'strategy':<11} {'1st round':>9} {'factor':>6} {'requests~':>9} "
+        f"{'prompt tokens~':>30} {'completion~':>11}"
+        + (f" {'cost~':>10} {'batch~':>10}" if priced else ""),
+    ]
+    for one in estimate.strategies:
+        scale = one.follow_up * one.first_round_chars
+        spread = f"({scale / high:,.0f}-{scale / low:,.0f})"
+        line = (
+            f"{one.strategy:<11} {one.first_round:>9} {one.follow_up:>6.2f} {one.requests:>9} "
+            f"{one.prompt_tokens:>10,} {spread:>19} {one.completion_tokens:>11,}"
+        )
+        if priced:
+            cost = one.cost(float(price_in or 0), float(price_out or 0))
+            line += f" {cost:>10.4f} {cost * (1 - BATCH_DISCOUNT):>10.4f}"
+        lines.append(line)
+    if priced:
+        lines.append(
+            f"cost~ at {price_in:g} per million prompt tokens and {price_out:g} per million "
+            f"completion tokens; batch~: the same requests through the Batch API "
+            f"({BATCH_DISCOUNT:.0%} off)"
+        )
     return "\n".join(lines)
 
 
