@@ -229,6 +229,224 @@ def _done_before(target: Path, article: Article, settings: Settings) -> bool:
     return isinstance(previous, dict) and same_inputs(previous, article, settings)
 
 
+class Batch:
+    """The driver's side of a run, shared by every engine (``run_batch``, ``extract.ray_engine``).
+
+    ``start_batch`` makes one: the articles to do (``jobs``, in ``order``), the manifest, and
+    what writes a finished article (its document and its manifest entry). ``close`` marks what
+    never finished ``pending`` and writes the manifest a last time.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        settings: Settings,
+        *,
+        on_event: Callable[[BatchEvent], None] | None = None,
+    ) -> None:
+        self.out_dir = out_dir
+        self.settings = settings
+        self.on_event = on_event
+        self.manifest = RunManifest(
+            run=RunInfo(
+                extract_version=__version__,
+                started=dt.datetime.now(dt.UTC),
+                model=settings.model,
+                base_url=settings.public_base_url,
+                mode=settings.mode,
+                strategy=settings.strategy,
+                replay=settings.cassette == "replay",
+            )
+        )
+        self.manifest_path = out_dir / "manifest.json"
+        self.order: list[str] = []  # every article id (or id@source of a duplicate), in order
+        self.jobs: list[tuple[str, Entry]] = []  # the articles to run
+        self.stopping: list[str] = []  # why no more work may start (a full disk); set once
+        self._last_save = -MANIFEST_INTERVAL
+
+    def add(self, files: list[Path], on_note: Callable[[str], None] | None = None) -> None:
+        """Read the entries of ``files`` into ``jobs``; a duplicate id or an unreadable
+        ``.jsonl``/``.csv`` file is finished ``failed`` at once."""
+        seen: dict[str, str] = {}
+        limit_bytes = id_limit(self.out_dir)
+        for path in files:
+            try:
+                found = entries(path)
+            except InputError as exc:  # a whole .jsonl/.csv file that cannot be read
+                found = [Entry(article_id_for(path), path, str(path), failing(exc))]
+            for entry in found:
+                article_id = fit_id(entry.article_id, limit_bytes)
+                if article_id != entry.article_id and on_note:
+                    on_note(
+                        f"{entry.source}: article id shortened to {article_id!r} (too long for "
+                        "an output file name)"
+                    )
+                if article_id in seen:
+                    key = f"{article_id}@{entry.source}"
+                    self.order.append(key)
+                    error = InputError(
+                        f"duplicate article id {article_id!r} (also {seen[article_id]}): "
+                        "rename one",
+                        path=entry.source,
+                    )
+                    self.finish(key, self.failed(entry, error), error)
+                    continue
+                seen[article_id] = entry.source
+                self.order.append(article_id)
+                self.jobs.append((article_id, entry))
+
+    def stop(self, reason: str) -> None:
+        if not self.stopping:
+            self.stopping.append(reason)
+            self.manifest.run.stopped = reason
+
+    def save(self) -> None:
+        try:
+            write_atomic(self.manifest_path, self.manifest.model_dump_json(indent=2) + "\n")
+        except OSError as exc:
+            full = "disk full: " if exc.errno in NO_SPACE else ""
+            self.stop(f"{full}{self.manifest_path}: cannot write")
+            raise OutputError(
+                f"cannot write: {exc.strerror}; the documents written are complete: make room "
+                "and rerun the same command to resume",
+                path=self.manifest_path,
+            ) from exc
+        self._last_save = time.monotonic()
+
+    def finish(
+        self, article_id: str, status: ArticleStatus, exc: BaseException | None = None
+    ) -> None:
+        # Synchronous on purpose: a document and its manifest entry are updated with no await in
+        # between, so a cancellation cannot leave one without the other. The file is rewritten
+        # at most every MANIFEST_INTERVAL seconds (rewriting it per article is O(N^2) over a
+        # run) and always when the run ends or stops; resume goes by the documents themselves.
+        self.manifest.articles[article_id] = status
+        if time.monotonic() - self._last_save >= MANIFEST_INTERVAL:
+            try:
+                self.save()
+            except OutputError:
+                pass  # the run is stopping (see stop); the last save tries again
+        if self.on_event:
+            self.on_event(BatchEvent(article_id, status.status, status.error, exc))
+
+    def failed(
+        self, entry: Entry, error: BaseException | str, meter: Meter | Usage | None = None
+    ) -> ArticleStatus:
+        """A ``failed`` status, the reason scrubbed of secrets; ``meter``: what it spent."""
+        return ArticleStatus(
+            status="failed",
+            path=str(entry.path),
+            source=entry.source,
+            error=scrub(str(error), self.settings.secrets),
+            usage=meter if isinstance(meter, Usage) else _usage(meter or Meter()),
+        )
+
+    def prepare(
+        self, article_id: str, entry: Entry, published: dt.date | None, force: bool
+    ) -> Article | None:
+        """The article to extract, or None when it is already done with the same inputs (then
+        it is finished ``skipped``).
+
+        Raises:
+            InputError: the entry cannot be read.
+        """
+        article = entry.load(published)
+        article = dataclasses.replace(article, article_id=article_id)
+        target = self.out_dir / f"{article_id}.json"
+        if not force and _done_before(target, article, self.settings):
+            status = ArticleStatus(
+                status="skipped",
+                path=str(entry.path),
+                source=entry.source,
+                sha256=article.sha256,
+                output=target.name,
+            )
+            self.finish(article_id, status)
+            return None
+        return article
+
+    def store(self, entry: Entry, article: Article, result: ExtractionResult) -> None:
+        """Write the document (and the text it points into, when it is not a file as it is)
+        atomically, then finish the article ``ok``.
+
+        Raises:
+            OutputError: the document cannot be written (a full disk also stops the run).
+        """
+        target = self.out_dir / f"{article.article_id}.json"
+        try:
+            if entry.saved_text:  # the text the spans point into, beside the document
+                write_atomic(target.with_suffix(".txt"), article.text)
+            write_atomic(target, result.model_dump_json(indent=2) + "\n")
+        except OSError as exc:
+            if exc.errno in NO_SPACE:  # the next document would fail the same way
+                self.stop(f"disk full: {target}: cannot write: {exc.strerror}")
+            raise OutputError(f"cannot write: {exc.strerror}", path=target) from exc
+        records = sum(
+            len(getattr(result.extraction, k))
+            for k in ("meetings", "agreements", "quotes", "commitments")
+        )
+        status = ArticleStatus(
+            status="ok",
+            path=str(entry.path),
+            source=entry.source,
+            sha256=article.sha256,
+            output=target.name,
+            usage=result.usage,
+            seconds=result.timings.seconds,
+            rejected=len(result.rejected),
+            records=records,
+        )
+        self.finish(article.article_id, status)
+
+    def close(self) -> None:
+        """Mark the articles never finished ``pending``, put the manifest in input order and
+        write it (before any await: a second Ctrl-C cannot lose it)."""
+        manifest = self.manifest
+        for article_id, entry in self.jobs:  # in flight or not started when the run stopped
+            if article_id not in manifest.articles:
+                manifest.articles[article_id] = ArticleStatus(
+                    status="pending",
+                    path=str(entry.path),
+                    source=entry.source,
+                    error=f"{manifest.run.stopped}: rerun",
+                )
+        manifest.articles = {key: manifest.articles[key] for key in self.order}
+        manifest.run.finished = dt.datetime.now(dt.UTC)
+        self.save()
+
+
+def start_batch(
+    paths: list[Path],
+    out_dir: Path,
+    settings: Settings,
+    *,
+    on_event: Callable[[BatchEvent], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> Batch:
+    """Check the inputs and output folders, then read every entry: a ``Batch`` ready to run.
+
+    Raises:
+        InputError: a named path does not exist (nothing is started).
+        OutputError: ``out_dir`` (or, when recording, the recordings folder) cannot be written.
+    """
+    files = collect(paths)
+    check_writable(out_dir, "--out")
+    if settings.cassette in ("record", "fill"):
+        check_writable(settings.recordings, "--recordings")
+    remove_stale_temps(out_dir)  # left by a run that was killed mid-write
+    batch = Batch(out_dir, settings, on_event=on_event)
+    batch.add(files, on_note)
+    return batch
+
+
+def failure_line(exc: Exception) -> str:
+    """The manifest's one-line reason for an article that raised ``exc``: an ``ExtractError``
+    says it; anything else is a bug, named as such (``--debug`` shows its traceback)."""
+    if isinstance(exc, ExtractError):
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}; rerun with --debug".splitlines()[0]
+
+
 async def run_batch(
     paths: list[Path],
     out_dir: Path,
@@ -257,105 +475,16 @@ async def run_batch(
         OutputError: ``out_dir`` (or, when recording, the recordings folder) cannot be written
             (nothing is started), or the manifest could not be written at the end.
     """
-    files = collect(paths)
-    check_writable(out_dir, "--out")
-    if settings.cassette in ("record", "fill"):
-        check_writable(settings.recordings, "--recordings")
-    remove_stale_temps(out_dir)  # left by a run that was killed mid-write
-    manifest = RunManifest(
-        run=RunInfo(
-            extract_version=__version__,
-            started=dt.datetime.now(dt.UTC),
-            model=settings.model,
-            base_url=settings.public_base_url,
-            mode=settings.mode,
-            strategy=settings.strategy,
-            replay=settings.cassette == "replay",
-        )
-    )
-    manifest_path = out_dir / "manifest.json"
+    batch = start_batch(paths, out_dir, settings, on_event=on_event, on_note=on_note)
+    manifest = batch.manifest
     meters: list[Meter] = []  # one per article started: the run's spending so far
-
-    last_save = [-MANIFEST_INTERVAL]
-    stopping: list[str] = []  # why no more work may start (a full disk); set once
-
-    def stop(reason: str) -> None:
-        if not stopping:
-            stopping.append(reason)
-            manifest.run.stopped = reason
-
-    def save() -> None:
-        try:
-            write_atomic(manifest_path, manifest.model_dump_json(indent=2) + "\n")
-        except OSError as exc:
-            stop(f"{'disk full: ' if exc.errno in NO_SPACE else ''}{manifest_path}: cannot write")
-            raise OutputError(
-                f"cannot write: {exc.strerror}; the documents written are complete: make room "
-                "and rerun the same command to resume",
-                path=manifest_path,
-            ) from exc
-        last_save[0] = time.monotonic()
-
-    def finish(article_id: str, status: ArticleStatus, exc: BaseException | None = None) -> None:
-        # Synchronous on purpose: a document and its manifest entry are updated with no await in
-        # between, so a cancellation cannot leave one without the other. The file is rewritten
-        # at most every MANIFEST_INTERVAL seconds (rewriting it per article is O(N^2) over a
-        # run) and always when the run ends or stops; resume goes by the documents themselves.
-        manifest.articles[article_id] = status
-        if time.monotonic() - last_save[0] >= MANIFEST_INTERVAL:
-            try:
-                save()
-            except OutputError:
-                pass  # the run is stopping (see stop); the last save tries again
-        if on_event:
-            on_event(BatchEvent(article_id, status.status, status.error, exc))
-
-    def failed(
-        entry: Entry, error: BaseException | str, meter: Meter | None = None
-    ) -> ArticleStatus:
-        return ArticleStatus(
-            status="failed",
-            path=str(entry.path),
-            source=entry.source,
-            error=scrub(str(error), settings.secrets),
-            usage=_usage(meter or Meter()),
-        )
-
-    order: list[str] = []
-    seen: dict[str, str] = {}
-    jobs: list[tuple[str, Entry]] = []
-    limit_bytes = id_limit(out_dir)
-    for path in files:
-        try:
-            found = entries(path)
-        except InputError as exc:  # a whole .jsonl/.csv file that cannot be read
-            found = [Entry(article_id_for(path), path, str(path), failing(exc))]
-        for entry in found:
-            article_id = fit_id(entry.article_id, limit_bytes)
-            if article_id != entry.article_id and on_note:
-                on_note(
-                    f"{entry.source}: article id shortened to {article_id!r} (too long for an "
-                    "output file name)"
-                )
-            if article_id in seen:
-                key = f"{article_id}@{entry.source}"
-                order.append(key)
-                error = InputError(
-                    f"duplicate article id {article_id!r} (also {seen[article_id]}): rename one",
-                    path=entry.source,
-                )
-                finish(key, failed(entry, error), error)
-                continue
-            seen[article_id] = entry.source
-            order.append(article_id)
-            jobs.append((article_id, entry))
 
     def spent() -> tuple[int, int]:
         return sum(m.requests for m in meters), sum(m.total_tokens for m in meters)
 
     def guard() -> str | None:
         """Why no further request may be made (asked before each call, inside articles too)."""
-        return stopping[0] if stopping else budget_reason(settings, *spent())
+        return batch.stopping[0] if batch.stopping else budget_reason(settings, *spent())
 
     llm = LLM(settings, transport=transport, guard=guard)  # type: ignore[arg-type]
     limit = asyncio.Semaphore(settings.concurrency)
@@ -365,18 +494,8 @@ async def run_batch(
         async with limit:
             meter = Meter()
             try:
-                article = entry.load(published)
-                article = dataclasses.replace(article, article_id=article_id)
-                target = out_dir / f"{article_id}.json"
-                if not force and _done_before(target, article, settings):
-                    status = ArticleStatus(
-                        status="skipped",
-                        path=str(path),
-                        source=source,
-                        sha256=article.sha256,
-                        output=target.name,
-                    )
-                    finish(article_id, status)
+                article = batch.prepare(article_id, entry, published, force)
+                if article is None:  # done before: skipped
                     return
                 if reason := guard():
                     manifest.run.stopped = manifest.run.stopped or reason
@@ -387,34 +506,11 @@ async def run_batch(
                         sha256=article.sha256,
                         error=reason,
                     )
-                    finish(article_id, status)
+                    batch.finish(article_id, status)
                     return
                 meters.append(meter)
                 result = await extract_one(article, settings, llm, meter=meter)
-                try:
-                    if entry.saved_text:  # the text the spans point into, beside the document
-                        write_atomic(target.with_suffix(".txt"), article.text)
-                    write_atomic(target, result.model_dump_json(indent=2) + "\n")
-                except OSError as exc:
-                    if exc.errno in NO_SPACE:  # the next document would fail the same way
-                        stop(f"disk full: {target}: cannot write: {exc.strerror}")
-                    raise OutputError(f"cannot write: {exc.strerror}", path=target) from exc
-                records = sum(
-                    len(getattr(result.extraction, k))
-                    for k in ("meetings", "agreements", "quotes", "commitments")
-                )
-                status = ArticleStatus(
-                    status="ok",
-                    path=str(path),
-                    source=source,
-                    sha256=article.sha256,
-                    output=target.name,
-                    usage=result.usage,
-                    seconds=result.timings.seconds,
-                    rejected=len(result.rejected),
-                    records=records,
-                )
-                finish(article_id, status)
+                batch.store(entry, article, result)
             except AnswerPending as exc:  # batch mode: the article waits for its batch's answers
                 status = ArticleStatus(
                     status="pending",
@@ -422,21 +518,18 @@ async def run_batch(
                     source=source,
                     error=f"waiting for batch answers ({exc})",
                 )
-                finish(article_id, status)
+                batch.finish(article_id, status)
             except BudgetError as exc:  # spent (or stopping) in the middle of this article
                 manifest.run.stopped = manifest.run.stopped or str(exc)
                 status = ArticleStatus(
                     status="pending", path=str(path), error=str(exc), usage=_usage(meter)
                 )
-                finish(article_id, status)
-            except ExtractError as exc:
-                finish(article_id, failed(entry, exc, meter), exc)
+                batch.finish(article_id, status)
             except Exception as exc:  # a bug must not sink the run: recorded, shown by --debug
-                reason = f"internal error: {type(exc).__name__}: {exc}; rerun with --debug"
-                finish(article_id, failed(entry, reason.splitlines()[0], meter), exc)
+                batch.finish(article_id, batch.failed(entry, failure_line(exc), meter), exc)
 
     try:
-        await asyncio.gather(*(one(a, p) for a, p in jobs))
+        await asyncio.gather(*(one(a, p) for a, p in batch.jobs))
     except (asyncio.CancelledError, KeyboardInterrupt):
         manifest.run.stopped = "interrupted"
         raise
@@ -444,18 +537,8 @@ async def run_batch(
         manifest.run.stopped = scrub(f"stopped by {type(exc).__name__}: {exc}", settings.secrets)
         raise
     finally:
-        for article_id, entry in jobs:  # in flight or not started when the run stopped
-            if article_id not in manifest.articles:
-                manifest.articles[article_id] = ArticleStatus(
-                    status="pending",
-                    path=str(entry.path),
-                    source=entry.source,
-                    error=f"{manifest.run.stopped}: rerun",
-                )
-        manifest.articles = {key: manifest.articles[key] for key in order}
-        manifest.run.finished = dt.datetime.now(dt.UTC)
         try:
-            save()  # before any await: a second Ctrl-C cannot lose it
+            batch.close()
         finally:
             await llm.aclose()
     return manifest
