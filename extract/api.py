@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Coroutine, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from extract.articles import Article
 from extract.costs import Estimate, aestimate
-from extract.errors import ExtractError
+from extract.errors import ConfigError, ExtractError
 from extract.llm.backend import LLM
 from extract.models import ExtractionResult
 from extract.pipeline import extract_one, run_batch
@@ -124,6 +124,8 @@ def extract_many(
     settings: Settings | None = None,
     force: bool = False,
     published: dt.date | None = None,
+    engine: Literal["local", "ray"] = "local",
+    workers: int | None = None,
 ) -> RunManifest:
     """Extract every article file (or folder of them) into ``out_dir``, with a manifest.
 
@@ -136,12 +138,33 @@ def extract_many(
     skipped unless ``force``. ``paths`` is one path (``str`` or ``Path``) or several.
     Replay from recordings: ``Settings(cassette="replay")`` (or ``EXTRACT_CASSETTE=replay``).
 
+    ``engine="ray"`` (the ``ray`` extra) writes the same documents and manifest from a Ray
+    Dataset mapped over ``workers`` actors (default 2), each with ``settings.concurrency``
+    requests in flight; ``RAY_ADDRESS`` or an initialised Ray names the cluster, else Ray runs
+    locally. Run budgets are refused with it.
+
     Raises:
         ExtractError: or one of its subclasses (a missing path, an output folder that cannot be
-            written); also when called inside a running event loop.
+            written; Ray not installed, a run budget, or ``workers`` without ``engine="ray"``);
+            also when called inside a running event loop.
     """
     listed = [paths] if isinstance(paths, str | Path) else list(paths)
     chosen = settings or Settings.from_env()
+    if engine == "ray":
+        from extract.ray_engine import DEFAULT_WORKERS, run_ray
+
+        return run_ray(
+            [Path(p) for p in listed],
+            Path(out_dir),
+            chosen,
+            workers=DEFAULT_WORKERS if workers is None else workers,
+            force=force,
+            published=published,
+        )
+    if engine != "local":
+        raise ConfigError(f"unknown engine {engine!r}: choose 'local' or 'ray'")
+    if workers is not None:
+        raise ConfigError("workers needs engine='ray'")
     manifest: RunManifest = _run(
         "extract_many",
         lambda: run_batch(

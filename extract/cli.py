@@ -152,6 +152,19 @@ cli.params.append(_debug_option())
 )
 @click.option("--price-in", type=click.FloatRange(min=0), help="With --dry-run: see `plan`.")
 @click.option("--price-out", type=click.FloatRange(min=0), help="With --dry-run: see `plan`.")
+@click.option(
+    "--engine",
+    type=click.Choice(("local", "ray")),
+    default="local",
+    show_default=True,
+    help="local: one process (asyncio); ray: a Ray Dataset over --workers actors, each with "
+    "--concurrency requests in flight (the ray extra; RAY_ADDRESS: a cluster).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 4096),
+    help="Ray actors (--engine ray) [default: 2].",
+)
 def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **options: Any) -> None:
     """Extract records from article files or folders into OUT/<article_id>.json.
 
@@ -168,6 +181,11 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     use_batch, poll = options.pop("use_batch"), options.pop("poll")
     if use_batch and (replay or record or missing):
         raise click.UsageError("--batch sends requests to the Batch API: drop --replay/--record")
+    engine, workers = options.pop("engine"), options.pop("workers")
+    if workers is not None and engine != "ray":
+        raise click.UsageError("--workers needs --engine ray")
+    if use_batch and engine == "ray":
+        raise click.UsageError("--batch and --engine ray exclude each other: choose one")
     cassette = "replay" if replay else "record" if record else "fill" if missing else None
     published_text = options.pop("published")
     try:
@@ -181,6 +199,11 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
         _show_plan(paths, settings, options["strategy"], published, prices)
         return
     check_recordings(settings)
+    if engine == "ray":
+        from extract.ray_engine import DEFAULT_WORKERS, check_ray
+
+        workers = workers or DEFAULT_WORKERS
+        check_ray(settings, workers)  # Ray installed, no run budget: before anything
     try:  # before any request: a folder that cannot take the documents is a usage error
         check_writable(out_dir, "--out")
         if settings.cassette in ("record", "fill"):
@@ -228,16 +251,30 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
         bar = click.progressbar(length=len(files), label="extracting", file=sys.stderr)
         bar.__enter__()
     try:
-        work = run_batch(
-            list(paths),
-            out_dir,
-            settings,
-            force=force,
-            published=published,
-            on_event=event,
-            on_note=note,
-        )
-        manifest = asyncio.run(_cancel_on_sigterm(work))
+        if engine == "ray":
+            from extract.ray_engine import run_ray
+
+            manifest = run_ray(
+                list(paths),
+                out_dir,
+                settings,
+                workers=workers,
+                force=force,
+                published=published,
+                on_event=event,
+                on_note=note,
+            )
+        else:
+            work = run_batch(
+                list(paths),
+                out_dir,
+                settings,
+                force=force,
+                published=published,
+                on_event=event,
+                on_note=note,
+            )
+            manifest = asyncio.run(_cancel_on_sigterm(work))
     except (KeyboardInterrupt, asyncio.CancelledError):
         echo(_interrupted(out_dir), err=True)
         sys.exit(130)
