@@ -229,10 +229,10 @@ def _done_before(target: Path, article: Article, settings: Settings) -> bool:
     return isinstance(previous, dict) and same_inputs(previous, article, settings)
 
 
-class Batch:
+class RunState:
     """The driver's side of a run, shared by every engine (``run_batch``, ``extract.ray_engine``).
 
-    ``start_batch`` makes one: the articles to do (``jobs``, in ``order``), the manifest, and
+    ``start_run`` makes one: the articles to do (``jobs``, in ``order``), the manifest, and
     what writes a finished article (its document and its manifest entry). ``close`` marks what
     never finished ``pending`` and writes the manifest a last time.
     """
@@ -415,15 +415,15 @@ class Batch:
         self.save()
 
 
-def start_batch(
+def start_run(
     paths: list[Path],
     out_dir: Path,
     settings: Settings,
     *,
     on_event: Callable[[BatchEvent], None] | None = None,
     on_note: Callable[[str], None] | None = None,
-) -> Batch:
-    """Check the inputs and output folders, then read every entry: a ``Batch`` ready to run.
+) -> RunState:
+    """Check the inputs and output folders, then read every entry: a ``RunState`` ready to run.
 
     Raises:
         InputError: a named path does not exist (nothing is started).
@@ -434,7 +434,7 @@ def start_batch(
     if settings.cassette in ("record", "fill"):
         check_writable(settings.recordings, "--recordings")
     remove_stale_temps(out_dir)  # left by a run that was killed mid-write
-    batch = Batch(out_dir, settings, on_event=on_event)
+    batch = RunState(out_dir, settings, on_event=on_event)
     batch.add(files, on_note)
     return batch
 
@@ -475,7 +475,7 @@ async def run_batch(
         OutputError: ``out_dir`` (or, when recording, the recordings folder) cannot be written
             (nothing is started), or the manifest could not be written at the end.
     """
-    batch = start_batch(paths, out_dir, settings, on_event=on_event, on_note=on_note)
+    batch = start_run(paths, out_dir, settings, on_event=on_event, on_note=on_note)
     manifest = batch.manifest
     meters: list[Meter] = []  # one per article started: the run's spending so far
 

@@ -6,7 +6,7 @@ runs one asyncio event loop (Ray Data's, for an async UDF), one ``LLM`` and at m
 ``settings.concurrency`` articles and requests in flight, so the run has up to
 ``workers x concurrency`` requests in flight. Each row comes back as the document's JSON or a
 one-line failure; the driver writes documents atomically and keeps ``manifest.json`` exactly as
-``run_batch`` does (the same ``extract.pipeline.Batch``).
+``run_batch`` does (the same ``extract.pipeline.RunState``).
 
 ``RAY_ADDRESS`` (or a Ray already initialised by the caller) points it at a cluster; with
 nothing set a local Ray is started and shut down again. Workers need ``extract`` importable and
@@ -34,7 +34,7 @@ from extract.errors import ConfigError, ExtractError
 from extract.llm.backend import LLM, check_recordings
 from extract.llm.recording import Meter, scrub
 from extract.models import ExtractionResult, Usage
-from extract.pipeline import BatchEvent, _usage, extract_one, failure_line, start_batch
+from extract.pipeline import BatchEvent, _usage, extract_one, failure_line, start_run
 from extract.run_manifest import RunManifest
 from extract.settings import Settings
 
@@ -182,7 +182,7 @@ def run_ray(
     ray = _ray()
     # the workers may not share this process's current folder
     settings = replace(settings, recordings=settings.recordings.absolute())
-    batch = start_batch(paths, out_dir, settings, on_event=on_event, on_note=on_note)
+    batch = start_run(paths, out_dir, settings, on_event=on_event, on_note=on_note)
     manifest = batch.manifest
     started_ray = False
     try:
