@@ -535,7 +535,7 @@ def test_every_third_party_import_is_a_declared_dependency_with_a_working_lower_
     declared = [*project["dependencies"]]
     for extra in project.get("optional-dependencies", {}).values():  # imported behind an extra
         declared += extra
-    bounds = dict(re.fullmatch(r"([\w-]+)>=([\d.]+)", d).groups() for d in declared)  # type: ignore[union-attr]
+    bounds = dict(re.fullmatch(r"([\w-]+)(?:\[[\w,-]+\])?>=([\d.]+)", d).groups() for d in declared)  # type: ignore[union-attr]
     imported: set[str] = set()
     for source in (ROOT / "extract").rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
