@@ -551,11 +551,8 @@ async def submit(
         folder.save(state)
     manifest, parts = await advance(folder, state, settings, on_note=on_note)
     if not state.local:
-        client = client_for(settings)
-        try:
+        async with client_for(settings) as client:
             await upload(folder, state, client)
-        finally:
-            await client.close()
     return BatchReport(manifest, parts, _in_flight(state), [])
 
 
@@ -606,11 +603,8 @@ async def status(out_dir: Path, settings: Settings) -> BatchState:
     folder = Folder(out_dir)
     state = folder.load()
     if any(p.batch_id and not p.collected for p in state.parts):
-        client = client_for(settings)
-        try:
+        async with client_for(settings) as client:
             await refresh(folder, state, client)
-        finally:
-            await client.close()
     return state
 
 

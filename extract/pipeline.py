@@ -365,6 +365,14 @@ class RunState:
             return None
         return article
 
+    def stopped_by(self, exc: BaseException) -> None:
+        """Say in the manifest why the run stops early: interrupted, or the error's line."""
+        if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
+            self.manifest.run.stopped = "interrupted"
+        else:
+            line = f"stopped by {type(exc).__name__}: {exc}"
+            self.manifest.run.stopped = scrub(line, self.settings.secrets)
+
     def store(self, entry: Entry, article: Article, result: ExtractionResult) -> None:
         """Write the document (and the text it points into, when it is not a file as it is)
         atomically, then finish the article ``ok``.
@@ -530,11 +538,8 @@ async def run_batch(
 
     try:
         await asyncio.gather(*(one(a, p) for a, p in batch.jobs))
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        manifest.run.stopped = "interrupted"
-        raise
     except BaseException as exc:
-        manifest.run.stopped = scrub(f"stopped by {type(exc).__name__}: {exc}", settings.secrets)
+        batch.stopped_by(exc)
         raise
     finally:
         try:

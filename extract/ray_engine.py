@@ -221,11 +221,8 @@ def run_ray(
                     batch.finish(article.article_id, batch.failed(entry, exc), exc)
                 if batch.stopping:  # a full disk: the other documents would fail the same way
                     break
-    except KeyboardInterrupt:
-        manifest.run.stopped = "interrupted"
-        raise
     except BaseException as exc:
-        manifest.run.stopped = scrub(f"stopped by {type(exc).__name__}: {exc}", settings.secrets)
+        batch.stopped_by(exc)
         raise
     finally:
         try:
