@@ -485,59 +485,61 @@ async def run_batch(
     """
     batch = start_run(paths, out_dir, settings, on_event=on_event, on_note=on_note)
     manifest = batch.manifest
-    meters: list[Meter] = []  # one per article started: the run's spending so far
-
-    def spent() -> tuple[int, int]:
-        return sum(m.requests for m in meters), sum(m.total_tokens for m in meters)
+    spent = Meter()  # the run's spending so far: every article's meter adds to it
 
     def guard() -> str | None:
         """Why no further request may be made (asked before each call, inside articles too)."""
-        return batch.stopping[0] if batch.stopping else budget_reason(settings, *spent())
+        if batch.stopping:
+            return batch.stopping[0]
+        return budget_reason(settings, spent.requests, spent.total_tokens)
 
     llm = LLM(settings, transport=transport, guard=guard)  # type: ignore[arg-type]
-    limit = asyncio.Semaphore(settings.concurrency)
 
     async def one(article_id: str, entry: Entry) -> None:
         path, source = entry.path, entry.source
-        async with limit:
-            meter = Meter()
-            try:
-                article = batch.prepare(article_id, entry, published, force)
-                if article is None:  # done before: skipped
-                    return
-                if reason := guard():
-                    manifest.run.stopped = manifest.run.stopped or reason
-                    status = ArticleStatus(
-                        status="pending",
-                        path=str(path),
-                        source=source,
-                        sha256=article.sha256,
-                        error=reason,
-                    )
-                    batch.finish(article_id, status)
-                    return
-                meters.append(meter)
-                result = await extract_one(article, settings, llm, meter=meter)
-                batch.store(entry, article, result)
-            except AnswerPending as exc:  # batch mode: the article waits for its batch's answers
+        meter = Meter(run=spent)
+        try:
+            article = batch.prepare(article_id, entry, published, force)
+            if article is None:  # done before: skipped
+                return
+            if reason := guard():
+                manifest.run.stopped = manifest.run.stopped or reason
                 status = ArticleStatus(
                     status="pending",
                     path=str(path),
                     source=source,
-                    error=f"waiting for batch answers ({exc})",
+                    sha256=article.sha256,
+                    error=reason,
                 )
                 batch.finish(article_id, status)
-            except BudgetError as exc:  # spent (or stopping) in the middle of this article
-                manifest.run.stopped = manifest.run.stopped or str(exc)
-                status = ArticleStatus(
-                    status="pending", path=str(path), error=str(exc), usage=_usage(meter)
-                )
-                batch.finish(article_id, status)
-            except Exception as exc:  # a bug must not sink the run: recorded, shown by --debug
-                batch.finish(article_id, batch.failed(entry, failure_line(exc), meter), exc)
+                return
+            result = await extract_one(article, settings, llm, meter=meter)
+            batch.store(entry, article, result)
+        except AnswerPending as exc:  # batch mode: the article waits for its batch's answers
+            status = ArticleStatus(
+                status="pending",
+                path=str(path),
+                source=source,
+                error=f"waiting for batch answers ({exc})",
+            )
+            batch.finish(article_id, status)
+        except BudgetError as exc:  # spent (or stopping) in the middle of this article
+            manifest.run.stopped = manifest.run.stopped or str(exc)
+            status = ArticleStatus(
+                status="pending", path=str(path), error=str(exc), usage=_usage(meter)
+            )
+            batch.finish(article_id, status)
+        except Exception as exc:  # a bug must not sink the run: recorded, shown by --debug
+            batch.finish(article_id, batch.failed(entry, failure_line(exc), meter), exc)
+
+    jobs = iter(batch.jobs)
+
+    async def worker() -> None:  # ``concurrency`` of them share the jobs: memory stays flat
+        for article_id, entry in jobs:
+            await one(article_id, entry)
 
     try:
-        await asyncio.gather(*(one(a, p) for a, p in batch.jobs))
+        await asyncio.gather(*(worker() for _ in range(settings.concurrency)))
     except BaseException as exc:
         batch.stopped_by(exc)
         raise

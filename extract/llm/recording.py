@@ -218,13 +218,25 @@ def _first(exc: BaseException) -> str:
 
 @dataclass
 class Meter:
-    """Tokens and requests of one article, filled in by ``MeterTransport``."""
+    """Tokens and requests of one article, filled in by ``MeterTransport``; ``run`` (optional)
+    receives the same counts: the run's total, kept as it goes (no sum over articles)."""
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0
     calls: int = 0
     finish_reasons: list[str] = field(default_factory=list)
+    run: Meter | None = field(default=None, repr=False)
+
+    def add(
+        self, *, prompt: int = 0, completion: int = 0, requests: int = 0, calls: int = 0
+    ) -> None:
+        for meter in (self, self.run):
+            if meter is not None:
+                meter.prompt_tokens += prompt
+                meter.completion_tokens += completion
+                meter.requests += requests
+                meter.calls += calls
 
     @property
     def total_tokens(self) -> int:
@@ -245,7 +257,7 @@ class MeterTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         meter = current_meter.get()
         if meter is not None:
-            meter.requests += 1
+            meter.add(requests=1)
         response = await self.inner.handle_async_request(request)
         if meter is None:
             return response
@@ -259,11 +271,11 @@ class MeterTransport(httpx2.AsyncBaseTransport):
         usage = body.get("usage")
         usage = usage if isinstance(usage, dict) else {}
         # every answered request counts, failed or not: a server may bill an error it returns
-        meter.prompt_tokens += _tokens(usage.get("prompt_tokens"))
-        meter.completion_tokens += _tokens(usage.get("completion_tokens"))
+        prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
+        meter.add(prompt=_tokens(prompt), completion=_tokens(completion))
         if response.status_code != 200:
             return response
-        meter.calls += 1
+        meter.add(calls=1)
         for choice in body.get("choices") or []:
             meter.finish_reasons.append(str(choice.get("finish_reason")))
         return response
