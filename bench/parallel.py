@@ -2,11 +2,11 @@
 
     python bench/parallel.py [--concurrency 16] [--delay 1.0]
 
-Starts a small HTTP/1.1 server on 127.0.0.1 (stdlib asyncio, in a child process, as in
-bench/orchestration.py) that answers ``POST /v1/chat/completions`` after a fixed delay with the
-recorded response for that very request: ``recordings/<key>.json``, ``key`` =
-``extract.llm.recording.request_key`` of the incoming method, path and JSON body. A request
-never recorded gets a 404 (the article fails: the bench stops).
+Starts tests/recorded_server.py (127.0.0.1, a child process) that answers
+``POST /v1/chat/completions`` after a fixed delay with the recorded response for that very
+request: ``recordings/<key>.json``, ``key`` = ``extract.llm.recording.request_key`` of the
+incoming method, path and JSON body. A request never recorded gets a 404 (the article fails:
+the bench stops).
 
 Then runs the staged strategy (gbnf mode, the default model: the settings the recordings cover)
 over the 4 seeds and the corpus test split, one article at a time, each article twice, side by
@@ -20,102 +20,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import _common  # noqa: E402
 
 from extract.settings import Settings  # noqa: E402
+from tests.recorded_server import RecordedServer  # noqa: E402
 
 ROOT = _common.ROOT
 FOLDERS = [ROOT / "seeds", ROOT / "corpus" / "test"]
-SERVER_LIFETIME = 1800.0
-
-
-# --------------------------------------------------------------------------- server (child)
-
-
-def serve(delay: float) -> None:
-    import httpx2
-
-    from extract.llm.recording import request_key
-
-    stats = {"requests": 0, "missed": 0, "inflight": 0, "peak": 0}
-
-    def answer(method: str, target: str, body: bytes) -> tuple[int, bytes]:
-        key = request_key(httpx2.Request(method, f"http://127.0.0.1{target}", content=body))
-        path = _common.RECORDINGS_DIR / f"{key}.json"
-        if not path.is_file():
-            stats["missed"] += 1
-            return 404, b'{"error": {"message": "no recorded answer for this request"}}'
-        response = json.loads(path.read_text(encoding="utf-8"))["response"]
-        content = response["body"]
-        raw = content.encode() if isinstance(content, str) else json.dumps(content).encode()
-        return int(response["status"]), raw
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    return
-                lines = head.decode("latin-1").split("\r\n")
-                method, target, _ = lines[0].split(" ", 2)
-                headers = {
-                    k.strip().lower(): v.strip()
-                    for k, v in (line.split(":", 1) for line in lines[1:] if ":" in line)
-                }
-                body = await reader.readexactly(int(headers.get("content-length", "0")))
-                if method == "GET" and target == "/stats":
-                    status, payload = 200, json.dumps(stats).encode()
-                elif method == "POST" and "/chat/completions" in target:
-                    stats["requests"] += 1
-                    stats["inflight"] += 1
-                    stats["peak"] = max(stats["peak"], stats["inflight"])
-                    try:
-                        await asyncio.sleep(delay)
-                        status, payload = answer(method, target, body)
-                    finally:
-                        stats["inflight"] -= 1
-                else:
-                    status, payload = 404, b'{"error": {"message": "not found"}}'
-                reason = {200: "OK", 404: "Not Found"}.get(status, "Status")
-                writer.write(
-                    f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(payload)}\r\n\r\n".encode()
-                    + payload
-                )
-                await writer.drain()
-                if headers.get("connection", "").lower() == "close":
-                    return
-        finally:
-            writer.close()
-
-    async def main() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=256)
-        print(server.sockets[0].getsockname()[1], flush=True)
-        done = asyncio.Event()
-        loop = asyncio.get_running_loop()
-
-        def watch_stdin() -> None:  # the parent closes our stdin (or dies): stop
-            sys.stdin.read()
-            loop.call_soon_threadsafe(done.set)
-
-        threading.Thread(target=watch_stdin, daemon=True).start()
-        async with server:
-            try:
-                await asyncio.wait_for(done.wait(), SERVER_LIFETIME)
-            except TimeoutError:
-                pass
-
-    asyncio.run(main())
 
 
 # --------------------------------------------------------------------------- client (parent)
@@ -187,11 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--delay", type=float, default=1.0)
-    parser.add_argument("--serve", type=float, metavar="DELAY", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve is not None:
-        serve(args.serve)
-        return
     paths = [p for folder in FOLDERS for p in sorted(folder.glob("*.txt"))]
     print("parallel: one article's questions in parallel vs one at a time (staged, gbnf)")
     print(f"machine: {_common.machine()}")
@@ -200,15 +114,8 @@ def main() -> None:
         f"recordings/<request_key>.json; {len(paths)} articles (seeds, corpus/test), one at a "
         f"time; sequential = concurrency 1, parallel = concurrency {args.concurrency}"
     )
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(args.delay)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base_url = f"http://127.0.0.1:{int(proc.stdout.readline())}/v1"
+    with RecordedServer(_common.RECORDINGS_DIR, args.delay) as server:
+        base_url = server.url
         asyncio.run(timed(paths[0], base_url, args.concurrency))  # warm-up: imports, schemas
         print()
         print(
@@ -248,14 +155,6 @@ def main() -> None:
             "ideal: sequential = questions x delay, parallel = rounds x delay (every round's "
             f"questions at once); target >= 3x for articles with >= 4 questions; {_common.load()}"
         )
-    finally:
-        if proc.stdin:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 if __name__ == "__main__":
