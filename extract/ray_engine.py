@@ -144,6 +144,9 @@ def _results(
     context = DataContext.get_current()
     bars = context.enable_progress_bars
     context.enable_progress_bars = False  # the caller shows progress (on_event)
+    quiet = logging.getLogger("ray.data")  # its INFO lines (execution plan, timings) and the
+    level = quiet.level  # "progress bars disabled" warning would interleave with ours
+    quiet.setLevel(logging.ERROR)
     try:
         dataset = ray.data.from_items(rows, override_num_blocks=blocks)
         mapped = dataset.map(
@@ -155,6 +158,7 @@ def _results(
         yield from mapped.iter_rows()
     finally:
         context.enable_progress_bars = bars
+        quiet.setLevel(level)
 
 
 def run_ray(
