@@ -38,6 +38,7 @@ def endpoint_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def published_date(text: str | None) -> dt.date | None:
+    """``--published`` as a date; a bad value is a usage error naming the option."""
     try:
         return parse_date(text) if text else None
     except InputError as exc:

@@ -25,7 +25,7 @@ from dotenv import load_dotenv
 from extract import batch as batching
 from extract import batch_cli
 from extract._version import __version__
-from extract.articles import ARTICLE_SUFFIXES, collect, parse_date, split_front_matter
+from extract.articles import ARTICLE_SUFFIXES, collect, split_front_matter
 from extract.errors import ConfigError, ExtractError, InputError, OutputError, SchemaError
 from extract.evaluation.cli import eval_command
 from extract.llm.backend import check_recordings
@@ -187,11 +187,7 @@ def run(paths: tuple[Path, ...], out_dir: Path, replay: bool, record: bool, **op
     if use_batch and engine == "ray":
         raise click.UsageError("--batch and --engine ray exclude each other: choose one")
     cassette = "replay" if replay else "record" if record else "fill" if missing else None
-    published_text = options.pop("published")
-    try:
-        published = parse_date(published_text) if published_text else None
-    except InputError as exc:
-        raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint="--published") from None
+    published = batch_cli.published_date(options.pop("published"))
     settings = Settings.from_env(cassette=cassette, **options)
     SECRETS.extend(settings.secrets)
     files = collect(list(paths))  # a missing path or a FIFO stops here, before anything
@@ -391,10 +387,7 @@ def plan_cmd(
     that depend on answers (re-asks, follow-ups) and the tokens are estimated with figures
     measured on the committed recordings. No network; nothing is written.
     """
-    try:
-        day = parse_date(published) if published else None
-    except InputError as exc:
-        raise click.BadParameter(str(exc).split(": ", 1)[-1], param_hint="--published") from None
+    day = batch_cli.published_date(published)
     settings = Settings.from_env(**options)
     SECRETS.extend(settings.secrets)
     collect(list(paths))  # a missing path stops here, as for `run`
